@@ -51,6 +51,9 @@ public final class Vigil {
     } catch (ConfigException e) {
       err.println("vigil: configuration error: " + e.getMessage());
       return 2;
+    } catch (RuntimeException e) {
+      err.println("vigil: " + command + " failed: " + e.getMessage());
+      return 1;
     }
   }
 

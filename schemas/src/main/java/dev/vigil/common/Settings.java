@@ -77,6 +77,13 @@ public final class Settings {
     return new Settings(m);
   }
 
+  /** A copy where {@code defaults} fill in only the keys these settings do not have. */
+  public Settings withDefaults(Map<String, String> defaults) {
+    Map<String, String> m = new LinkedHashMap<>(defaults);
+    m.putAll(values);
+    return new Settings(m);
+  }
+
   public boolean has(String key) {
     String v = values.get(key);
     return v != null && !v.isBlank();

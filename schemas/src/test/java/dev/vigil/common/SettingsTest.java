@@ -67,4 +67,11 @@ class SettingsTest {
     assertThat(Settings.envToKey("VIGIL_PROXY_MAX__BODY_BYTES")).isEqualTo("vigil.proxy.max-body.bytes");
     assertThat(Settings.keyToEnv("vigil.proxy.max-body.bytes")).isEqualTo("VIGIL_PROXY_MAX__BODY_BYTES");
   }
+
+  @Test
+  void shouldFillOnlyMissingKeysFromDefaults() {
+    Settings s = Settings.of(Map.of("a", "user")).withDefaults(Map.of("a", "demo", "b", "demo"));
+    assertThat(s.get("a", null)).isEqualTo("user");
+    assertThat(s.get("b", null)).isEqualTo("demo");
+  }
 }

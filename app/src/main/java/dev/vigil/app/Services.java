@@ -1,0 +1,126 @@
+package dev.vigil.app;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.vigil.common.Settings;
+import dev.vigil.indexer.EventIndexer;
+import dev.vigil.indexer.IndexerConfig;
+import dev.vigil.proxy.ProxyConfig;
+import dev.vigil.proxy.VigilProxy;
+import dev.vigil.query.QueryApi;
+import dev.vigil.query.QueryApiConfig;
+import io.vertx.core.Vertx;
+
+/** Starts each Vigil service from {@link Settings}; used by the per-service commands and by the demo. */
+final class Services {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Services.class);
+
+  private Services() {}
+
+  /** A started service: its port (or -1) and how to stop it. */
+  interface Running extends AutoCloseable {
+    int port();
+
+    @Override
+    void close() throws Exception;
+  }
+
+  static Running startProxy(Vertx vertx, Settings settings) {
+    ProxyConfig config = ProxyConfig.from(settings);
+    LOG.info("Starting proxy: {}", config);
+    VigilProxy proxy = Demo.await(VigilProxy.start(vertx, config));
+    return new Running() {
+      @Override
+      public int port() {
+        return proxy.port();
+      }
+
+      @Override
+      public void close() {
+        Demo.await(proxy.close());
+      }
+    };
+  }
+
+  static Running startIndexer(Vertx vertx, Settings settings) {
+    IndexerConfig config = IndexerConfig.from(settings);
+    LOG.info("Starting indexer: {}", config);
+    EventIndexer indexer = EventIndexer.start(config);
+    try {
+      indexer.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      indexer.close();
+      throw new IllegalStateException("Indexer did not become ready: " + e.getMessage(), e);
+    }
+    return new Running() {
+      @Override
+      public int port() {
+        return -1;
+      }
+
+      @Override
+      public void close() {
+        indexer.close();
+      }
+    };
+  }
+
+  static Running startQueryApi(Vertx vertx, Settings settings) {
+    QueryApiConfig config = QueryApiConfig.from(settings);
+    LOG.info("Starting query API: {}", config);
+    QueryApi api = Demo.await(QueryApi.start(vertx, config));
+    return new Running() {
+      @Override
+      public int port() {
+        return api.port();
+      }
+
+      @Override
+      public void close() {
+        Demo.await(api.close());
+      }
+    };
+  }
+
+  /** {@code vigil proxy|indexer|query-api}: runs one service until the JVM is asked to stop. */
+  static int runUntilInterrupted(String command, Settings settings, PrintStream out) {
+    Vertx vertx = Vertx.vertx();
+    Running running;
+    try {
+      switch (command) {
+        case "proxy": running = startProxy(vertx, settings); break;
+        case "indexer": running = startIndexer(vertx, settings); break;
+        default: running = startQueryApi(vertx, settings); break;
+      }
+    } catch (RuntimeException e) {
+      LOG.error("{} failed to start: {}", command, e.getMessage());
+      Demo.await(vertx.close());
+      throw e;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        running.close();
+        Demo.await(vertx.close());
+      } catch (Exception e) {
+        LOG.warn("{} did not stop cleanly: {}", command, e.getMessage());
+      } finally {
+        stopped.countDown();
+        org.apache.logging.log4j.LogManager.shutdown();
+      }
+    }, "vigil-shutdown"));
+    out.println("vigil " + command + " running" + (running.port() > 0 ? " on port " + running.port() : ""));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+}

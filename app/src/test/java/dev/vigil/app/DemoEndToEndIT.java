@@ -1,0 +1,152 @@
+package dev.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.vigil.common.Settings;
+
+/**
+ * The foundation's promise, end to end in one JVM: the real kubectl binary talks to the proxy, the proxy records to
+ * a real Kafka broker, the indexer writes to a real OpenSearch node, and the query API finds the request.
+ */
+class DemoEndToEndIT {
+
+  private static Path dir;
+  private static Demo demo;
+  private static Demo.Endpoints ep;
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void startDemo() throws IOException {
+    dir = Files.createTempDirectory("vigil-demo-it");
+    demo = Demo.start(Settings.of(Map.of(
+        "vigil.demo.dir", dir.toString(),
+        "vigil.demo.kafka.port", "0",
+        "vigil.demo.opensearch.port", "0",
+        "vigil.demo.oidc.port", "0",
+        "vigil.demo.proxy.port", "0",
+        "vigil.demo.query.port", "0")));
+    ep = demo.endpoints();
+  }
+
+  @AfterAll
+  static void stopDemo() {
+    if (demo != null) {
+      demo.close();
+    }
+  }
+
+  @Test
+  void shouldFindAKubectlRequestThroughTheQueryApi() throws Exception {
+    Proc get = kubectl(ep.kubeconfig(), "get", "pods", "-n", "payments");
+    assertThat(get.exit()).as(get.toString()).isZero();
+    assertThat(get.stdout()).contains("NAME");
+
+    JsonObject found = awaitEvents("namespace=payments&verb=list", events -> events.stream()
+        .anyMatch(e -> "response".equals(e.getString("type")) && Integer.valueOf(200).equals(e.getInteger("status"))));
+    JsonObject response = found.getJsonArray("events").stream().map(JsonObject.class::cast)
+        .filter(e -> "response".equals(e.getString("type"))).findFirst().orElseThrow();
+    assertThat(response.getString("sessionKey")).isEqualTo("agent-1");
+    assertThat(response.getJsonObject("k8s").getString("namespace")).isEqualTo("payments");
+    assertThat(response.getJsonObject("k8s").getString("resource")).isEqualTo("pods");
+    assertThat(response.getJsonObject("identity").getJsonArray("groups")).contains("ai-agents");
+    assertThat(response.encode()).doesNotContain(ep.agentToken());
+  }
+
+  @Test
+  void shouldListTheSessionInSequenceOrder() throws Exception {
+    Proc get = kubectl(ep.kubeconfig(), "get", "configmaps", "-n", "default");
+    assertThat(get.exit()).as(get.toString()).isZero();
+    JsonObject session = awaitJson("/api/v1/sessions/agent-1/events", body -> body.getJsonArray("events") != null
+        && body.getJsonArray("events").stream().map(JsonObject.class::cast)
+            .anyMatch(e -> e.getJsonObject("k8s") != null && "configmaps".equals(e.getJsonObject("k8s").getString("resource"))));
+    List<Long> sequence = new ArrayList<>();
+    session.getJsonArray("events").forEach(o -> sequence.add(((JsonObject) o).getLong("sequence")));
+    assertThat(sequence).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void shouldRejectAnInvalidTokenWithoutForwarding() throws Exception {
+    Path bad = dir.resolve("bad-kubeconfig");
+    Kubeconfigs.write(bad, "vigil-demo", ep.proxyUrl(), Files.readString(ep.caCert()), "mallory", "not-a-jwt");
+    Proc get = kubectl(bad, "get", "secrets", "-n", "kube-system");
+    assertThat(get.exit()).isNotZero();
+    assertThat(get.stderr()).contains("Unauthorized");
+  }
+
+  @Test
+  void shouldRefuseQueriesWithoutAnAnalystToken() throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl() + "/api/v1/events"))
+        .header("Authorization", "Bearer " + ep.agentToken()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("forbidden");
+  }
+
+  private static JsonObject awaitEvents(String query, java.util.function.Predicate<List<JsonObject>> done) throws Exception {
+    return awaitJson("/api/v1/events?" + query, body -> {
+      JsonArray events = body.getJsonArray("events");
+      if (events == null) {
+        return false;
+      }
+      List<JsonObject> list = new ArrayList<>();
+      events.forEach(o -> list.add((JsonObject) o));
+      return done.test(list);
+    });
+  }
+
+  private static JsonObject awaitJson(String pathAndQuery, java.util.function.Predicate<JsonObject> done) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    JsonObject last = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl() + pathAndQuery))
+          .header("Authorization", "Bearer " + ep.analystTokenValue()).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) {
+        last = new JsonObject(r.body());
+        if (done.test(last)) {
+          return last;
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("Query " + pathAndQuery + " never matched; last answer: " + last);
+  }
+
+  record Proc(int exit, String stdout, String stderr) {}
+
+  static Proc kubectl(Path kubeconfig, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "--request-timeout=20s"));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile("kubectl", ".out");
+    Path err = Files.createTempFile("kubectl", ".err");
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("kubectl timed out: " + cmd);
+    }
+    return new Proc(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
