@@ -1,0 +1,117 @@
+package dev.vigil.indexer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.vigil.common.ConfigException;
+import dev.vigil.common.Settings;
+
+class IndexerConfigTest {
+
+  private static Settings settings(String... kv) {
+    Map<String, String> m = new HashMap<>();
+    m.put("vigil.indexer.kafka.consumer.bootstrap.servers", "localhost:9092");
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return Settings.of(m);
+  }
+
+  @Test
+  void shouldApplyDocumentedDefaults() {
+    IndexerConfig c = IndexerConfig.from(settings());
+
+    assertThat(c.openSearchUrl()).isEqualTo("http://localhost:9200");
+    assertThat(c.indexPrefix()).isEqualTo("vigil-events");
+    assertThat(c.indexPattern()).isEqualTo("vigil-events-*");
+    assertThat(c.maxBodyChars()).isEqualTo(32_768);
+    assertThat(c.batchMaxRecords()).isEqualTo(500);
+    assertThat(c.initialBackoff()).isEqualTo(Duration.ofMillis(200));
+    assertThat(c.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.maxAttempts()).isEqualTo(10);
+    assertThat(c.topic()).isEqualTo("vigil.events.v1");
+    assertThat(c.dlqTopic()).isEqualTo("vigil.dlq.v1");
+    assertThat(c.groupId()).isEqualTo("vigil-indexer");
+    assertThat(c.consumerProperties())
+        .containsEntry("enable.auto.commit", "false")
+        .containsEntry("isolation.level", "read_committed")
+        .containsEntry("auto.offset.reset", "earliest")
+        .containsEntry("max.poll.records", "500")
+        .containsEntry("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    assertThat(c.producerProperties())
+        .containsEntry("bootstrap.servers", "localhost:9092")
+        .containsEntry("acks", "all")
+        .containsEntry("enable.idempotence", "true");
+  }
+
+  @Test
+  void shouldPassKafkaSettingsThrough() {
+    IndexerConfig c = IndexerConfig.from(settings(
+        "vigil.indexer.kafka.consumer.group.id", "g2",
+        "vigil.indexer.kafka.consumer.max.poll.records", "50",
+        "vigil.indexer.kafka.producer.bootstrap.servers", "other:9092",
+        "vigil.indexer.kafka.producer.linger.ms", "5",
+        "vigil.indexer.batch.max-records", "100"));
+
+    assertThat(c.groupId()).isEqualTo("g2");
+    assertThat(c.consumerProperties()).containsEntry("max.poll.records", "50");
+    assertThat(c.producerProperties()).containsEntry("bootstrap.servers", "other:9092").containsEntry("linger.ms", "5");
+  }
+
+  @Test
+  void shouldRequireTheConsumerBootstrapServers() {
+    assertThatThrownBy(() -> IndexerConfig.from(Settings.of(Map.of())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("vigil.indexer.kafka.consumer.bootstrap.servers");
+  }
+
+  @Test
+  void shouldRefuseAutoCommitAndUncommittedReads() {
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.kafka.consumer.enable.auto.commit", "true")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.kafka.consumer.enable.auto.commit");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.kafka.consumer.isolation.level", "read_uncommitted")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("isolation.level");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.kafka.consumer.value.deserializer", "x.Y")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("value.deserializer");
+  }
+
+  @Test
+  void shouldNameTheBadKey() {
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.opensearch.url", "localhost:9200")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.opensearch.url");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.index-prefix", "Vigil*")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.index-prefix");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.max-body-chars", "-1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.max-body-chars");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.batch.max-records", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.batch.max-records");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.retry.max-backoff", "10ms")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.retry.max-backoff");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.retry.max-attempts", "zero")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.retry.max-attempts");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.dlq-topic", "vigil.events.v1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.dlq-topic");
+  }
+
+  @Test
+  void shouldHideSecretsInToString() {
+    IndexerConfig c = IndexerConfig.from(settings(
+        "vigil.indexer.opensearch.username", "indexer",
+        "vigil.indexer.opensearch.password", "hunter2",
+        "vigil.indexer.kafka.consumer.sasl.jaas.config", "secret-jaas"));
+
+    assertThat(c.toString()).doesNotContain("hunter2").doesNotContain("secret-jaas").contains("indexer");
+  }
+
+  @Test
+  void shouldRequireAPasswordWithAUsername() {
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.opensearch.username", "u")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.opensearch.password");
+  }
+}

@@ -1,0 +1,51 @@
+package dev.vigil.indexer.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.Test;
+
+import dev.vigil.common.Settings;
+import dev.vigil.indexer.IndexerConfig;
+
+class IndexTemplateTest {
+
+  private static final IndexerConfig CONFIG = IndexerConfig.from(Settings.of(Map.of(
+      "vigil.indexer.kafka.consumer.bootstrap.servers", "x:9092",
+      "vigil.indexer.index-prefix", "audit",
+      "vigil.indexer.index.replicas", "1")));
+
+  @Test
+  void shouldCoverThePrefixPatternWithSettings() {
+    ObjectNode body = IndexTemplate.body(CONFIG);
+
+    assertThat(body.get("index_patterns").get(0).asText()).isEqualTo("audit-*");
+    assertThat(body.at("/template/settings/number_of_replicas").asInt()).isEqualTo(1);
+    assertThat(body.at("/template/settings/number_of_shards").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldMapTheDocumentContractExplicitly() {
+    JsonNode m = IndexTemplate.body(CONFIG).at("/template/mappings");
+
+    assertThat(m.get("dynamic").asBoolean()).isFalse();
+    assertThat(type(m, "/properties/time")).isEqualTo("date");
+    assertThat(type(m, "/properties/findings")).isEqualTo("nested");
+    assertThat(type(m, "/properties/body/properties/content")).isEqualTo("text");
+    for (String keyword : new String[] {"/properties/identity/properties/username", "/properties/identity/properties/groups",
+        "/properties/k8s/properties/namespace", "/properties/k8s/properties/verb", "/properties/k8s/properties/resource",
+        "/properties/k8s/properties/name", "/properties/status", "/properties/decision/properties/ruleId",
+        "/properties/sessionKey", "/properties/eventId"}) {
+      assertThat(type(m, keyword)).as(keyword).isEqualTo("keyword");
+    }
+    assertThat(m.at("/properties/headers/enabled").asBoolean(true)).isFalse();
+  }
+
+  private static String type(JsonNode mappings, String pointer) {
+    return mappings.at(pointer + "/type").asText();
+  }
+}
