@@ -71,4 +71,39 @@ class SchemaCompatibilityTest {
     assertThat(SchemaCompatibility.checkReaderWriterCompatibility(evolved, published).getType())
         .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
   }
+
+  @Test
+  void shouldGiveEveryEnumADefaultSoOlderReadersSurviveNewSymbols() {
+    CURRENT.forEach((name, schema) -> {
+      java.util.List<String> missing = new java.util.ArrayList<>();
+      collectEnumsWithoutDefault(schema, new java.util.HashSet<>(), missing);
+      assertThat(missing).as("enums in %s without a default symbol", name).isEmpty();
+    });
+  }
+
+  private static void collectEnumsWithoutDefault(Schema s, java.util.Set<String> seen, java.util.List<String> out) {
+    switch (s.getType()) {
+      case ENUM:
+        if (seen.add(s.getFullName()) && s.getEnumDefault() == null) {
+          out.add(s.getFullName());
+        }
+        break;
+      case RECORD:
+        if (seen.add(s.getFullName())) {
+          s.getFields().forEach(f -> collectEnumsWithoutDefault(f.schema(), seen, out));
+        }
+        break;
+      case UNION:
+        s.getTypes().forEach(t -> collectEnumsWithoutDefault(t, seen, out));
+        break;
+      case ARRAY:
+        collectEnumsWithoutDefault(s.getElementType(), seen, out);
+        break;
+      case MAP:
+        collectEnumsWithoutDefault(s.getValueType(), seen, out);
+        break;
+      default:
+        break;
+    }
+  }
 }

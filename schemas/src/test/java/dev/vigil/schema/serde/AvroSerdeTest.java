@@ -119,6 +119,7 @@ class AvroSerdeTest {
     identity.put("username", "x");
     identity.put("groups", List.of());
     identity.put("issuer", null);
+    identity.put("authenticated", true);
     GenericRecord rec = new GenericData.Record(older);
     rec.put("alertId", "a1");
     rec.put("type", "deny-burst");
