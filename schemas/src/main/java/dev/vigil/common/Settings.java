@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 public final class Settings {
 
-  private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|token|credential|sasl\\.jaas|private|apikey|api-key).*");
+  private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|token|credential|sasl\\.jaas|private|apikey|api-key|keystore|truststore\\.password).*|(?i).*(^|\\.)key");
 
   private final Map<String, String> values;
 

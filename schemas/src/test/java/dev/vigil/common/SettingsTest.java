@@ -58,8 +58,8 @@ class SettingsTest {
   @Test
   void shouldHideSecretsInToString() {
     Settings s = Settings.of(Map.of("vigil.proxy.upstream.token", "s3cr3t", "vigil.x.sasl.jaas.config", "pw",
-        "vigil.proxy.port", "8443"));
-    assertThat(s.toString()).doesNotContain("s3cr3t").doesNotContain("pw\b").contains("8443").contains("****");
+        "vigil.proxy.port", "8443", "vigil.indexer.kafka.consumer.ssl.keystore.key", "PEMKEY", "vigil.x.ssl.key", "K2"));
+    assertThat(s.toString()).doesNotContain("PEMKEY").doesNotContain("K2").doesNotContain("s3cr3t").doesNotContain("pw\b").contains("8443").contains("****");
   }
 
   @Test
