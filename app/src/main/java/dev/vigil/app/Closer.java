@@ -21,7 +21,7 @@ final class Closer implements AutoCloseable {
     void close() throws Exception;
   }
 
-  private record Named(String name, Step step) {}
+  private record Named(String name, Step step, long boundMillis) {}
 
   private final Deque<Named> steps = new ArrayDeque<>();
   private final long perStepMillis;
@@ -31,7 +31,12 @@ final class Closer implements AutoCloseable {
   }
 
   synchronized void register(String name, Step step) {
-    steps.push(new Named(name, step));
+    register(name, step, perStepMillis);
+  }
+
+  /** Registers a step with its own time bound (for components whose own close is bounded by a longer time). */
+  synchronized void register(String name, Step step, long boundMillis) {
+    steps.push(new Named(name, step, boundMillis));
   }
 
   @Override
@@ -46,9 +51,9 @@ final class Closer implements AutoCloseable {
         }
       });
       try {
-        f.get(perStepMillis, TimeUnit.MILLISECONDS);
+        f.get(n.boundMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
-        LOG.warn("Stopping {} took longer than {} ms; moving on", n.name(), perStepMillis);
+        LOG.warn("Stopping {} took longer than {} ms; moving on", n.name(), n.boundMillis());
       } catch (ExecutionException e) {
         LOG.warn("Stopping {} failed: {}", n.name(), e.getCause().getMessage());
       } catch (InterruptedException e) {

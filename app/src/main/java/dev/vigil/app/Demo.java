@@ -49,6 +49,7 @@ public final class Demo implements AutoCloseable {
 
   private final Closer closer = new Closer(4000);
   private Endpoints endpoints;
+  private KubeSim kubeSim;
 
   private Demo() {}
 
@@ -68,6 +69,11 @@ public final class Demo implements AutoCloseable {
     return endpoints;
   }
 
+  /** The simulated upstream, so tests can see exactly what reached the Kubernetes API. */
+  KubeSim kubeSim() {
+    return kubeSim;
+  }
+
   private void startAll(Settings s) throws IOException {
     long t0 = System.nanoTime();
     Path dir = s.getPath("vigil.demo.dir", Path.of(".vigil", "demo")).toAbsolutePath();
@@ -76,6 +82,8 @@ public final class Demo implements AutoCloseable {
     // Kafka and OpenSearch start in parallel: they are the slow parts.
     CompletableFuture<EmbeddedOpenSearch> osFuture = CompletableFuture.supplyAsync(() -> EmbeddedOpenSearch.start(
         EmbeddedOpenSearch.Options.defaults().withHttpPort(s.getPort("vigil.demo.opensearch.port", 9200))));
+    // Registered before anything else can fail, so a node that finishes starting is always stopped.
+    closer.register("opensearch", () -> osFuture.thenAccept(EmbeddedOpenSearch::close).exceptionally(e -> null).get());
     EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.defaults()
         .withPort(s.getPort("vigil.demo.kafka.port", 9092))
         .withBrokerProperty("auto.create.topics.enable", "false"));
@@ -86,7 +94,6 @@ public final class Demo implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("OpenSearch did not start: " + e.getMessage(), e);
     }
-    closer.register("opensearch", openSearch::close);
     int partitions = s.getInt("vigil.demo.kafka.partitions", 3, 1, 64);
     kafka.createTopics(List.of(
         new NewTopic(Topics.EVENTS, partitions, (short) 1),
@@ -109,7 +116,7 @@ public final class Demo implements AutoCloseable {
 
     // The upstream credential: only the gateway holds it (written to a private file the proxy reads).
     String upstreamToken = randomToken();
-    KubeSim kubeSim = await(KubeSim.start(vertx, new KubeSimOptions()
+    kubeSim = await(KubeSim.start(vertx, new KubeSimOptions()
         .setPort(s.getPort("vigil.demo.kube-sim.port", 0))
         .setKeyCertPem(kubeSimCert.keyPem(), kubeSimCert.certPem())
         .addToken(upstreamToken)
@@ -137,7 +144,7 @@ public final class Demo implements AutoCloseable {
         Map.entry("vigil.query.oidc.issuer", issuer.issuerUrl())));
 
     Services.Running indexer = Services.startIndexer(vertx, wired);
-    closer.register("indexer", indexer::close);
+    closer.register("indexer", indexer::close, 8000);
     Services.Running query = Services.startQueryApi(vertx, wired);
     closer.register("query-api", query::close);
     Services.Running proxy = Services.startProxy(vertx, wired);

@@ -27,8 +27,9 @@ final class Services {
   interface Running extends AutoCloseable {
     int port();
 
+    /** Stops the service; bounded by the service's own close timeout. */
     @Override
-    void close() throws Exception;
+    void close();
   }
 
   static Running startProxy(Vertx vertx, Settings settings) {

@@ -86,12 +86,19 @@ class DemoEndToEndIT {
   }
 
   @Test
-  void shouldRejectAnInvalidTokenWithoutForwarding() throws Exception {
+  void shouldRejectAnInvalidTokenWithoutForwardingAndRecordTheAttempt() throws Exception {
     Path bad = dir.resolve("bad-kubeconfig");
     Kubeconfigs.write(bad, "vigil-demo", ep.proxyUrl(), Files.readString(ep.caCert()), "mallory", "not-a-jwt");
     Proc get = kubectl(bad, "get", "secrets", "-n", "kube-system");
     assertThat(get.exit()).isNotZero();
     assertThat(get.stderr()).contains("Unauthorized");
+    assertThat(demo.kubeSim().requests())
+        .as("nothing reaches the Kubernetes API without a valid token")
+        .noneMatch(r -> r.path().contains("/namespaces/kube-system/secrets"));
+    awaitJson("/api/v1/sessions/anonymous/events", body -> body.getJsonArray("events") != null
+        && body.getJsonArray("events").stream().map(JsonObject.class::cast)
+            .anyMatch(e -> Integer.valueOf(401).equals(e.getInteger("status"))
+                && e.getString("path", "").endsWith("/namespaces/kube-system/secrets")));
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 
@@ -30,12 +31,15 @@ public record IssuedCert(String certPem, String keyPem, X509Certificate certific
       Path cert = dir.resolve(baseName + ".crt");
       Path key = dir.resolve(baseName + ".key");
       Files.writeString(cert, certPem, StandardCharsets.UTF_8);
-      Files.writeString(key, keyPem, StandardCharsets.UTF_8);
+      Path tmp;
       try {
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        tmp = Files.createTempFile(dir, ".tmp-", ".key",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
-        // non-POSIX file system: nothing more to do
+        tmp = Files.createTempFile(dir, ".tmp-", ".key");
       }
+      Files.writeString(tmp, keyPem, StandardCharsets.UTF_8);
+      Files.move(tmp, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new Paths(cert, key);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
