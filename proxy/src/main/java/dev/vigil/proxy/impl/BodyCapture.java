@@ -1,0 +1,99 @@
+package dev.vigil.proxy.impl;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+
+import dev.vigil.schema.Body;
+import dev.vigil.schema.BodyEncoding;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * A capped tee of a body: keeps the first {@code cap} bytes for the recording and counts every byte. The recorded
+ * {@link Body} is UTF-8 text when the content type is JSON, YAML or text and the kept bytes are valid UTF-8 (a
+ * multi-byte character cut by the cap is dropped), otherwise base64; truncation is always flagged.
+ */
+final class BodyCapture {
+
+  private final int cap;
+  private final String contentType;
+  private final Buffer kept;
+  private long total;
+
+  BodyCapture(int cap, String contentType) {
+    this.cap = cap;
+    this.contentType = contentType;
+    this.kept = Buffer.buffer(Math.min(cap, 8192));
+  }
+
+  /** Feeds the next chunk of the body. */
+  void append(Buffer chunk) {
+    total += chunk.length();
+    int room = cap - kept.length();
+    if (room > 0) {
+      kept.appendBuffer(chunk, 0, Math.min(room, chunk.length()));
+    }
+  }
+
+  long total() {
+    return total;
+  }
+
+  /** The recorded body, or null when there was none. */
+  Body toBody() {
+    return toBody(total);
+  }
+
+  /** The recorded body with an explicit original size (for a request body still streaming when recorded). */
+  Body toBody(long originalSize) {
+    if (total == 0 && originalSize <= 0) {
+      return null;
+    }
+    boolean truncated = originalSize > kept.length() || total > kept.length();
+    byte[] bytes = kept.getBytes();
+    String text = isTextual(contentType) ? utf8(bytes, truncated) : null;
+    return Body.newBuilder()
+        .setContentType(contentType)
+        .setEncoding(text != null ? BodyEncoding.TEXT : BodyEncoding.BASE64)
+        .setContent(text != null ? text : Base64.getEncoder().encodeToString(bytes))
+        .setOriginalSize(Math.max(originalSize, total))
+        .setTruncated(truncated)
+        .setMasked(false)
+        .build();
+  }
+
+  static boolean isTextual(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String t = contentType.toLowerCase(Locale.ROOT);
+    int semi = t.indexOf(';');
+    if (semi >= 0) {
+      t = t.substring(0, semi);
+    }
+    t = t.strip();
+    return t.startsWith("text/") || t.equals("application/json") || t.endsWith("+json")
+        || t.equals("application/yaml") || t.equals("application/x-yaml") || t.endsWith("+yaml")
+        || t.equals("application/xml") || t.endsWith("+xml");
+  }
+
+  /** The bytes as UTF-8, allowing a character cut at the end when truncated; null when not valid UTF-8. */
+  private static String utf8(byte[] bytes, boolean truncated) {
+    int maxTrim = truncated ? Math.min(3, bytes.length) : 0;
+    for (int trim = 0; trim <= maxTrim; trim++) {
+      CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+      try {
+        return d.decode(ByteBuffer.wrap(bytes, 0, bytes.length - trim)).toString();
+      } catch (CharacterCodingException e) {
+        // try dropping one more trailing byte of a cut character
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.vigil.proxy.impl;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+
+/** Passes a body through unchanged, as it arrives, while feeding a {@link BodyCapture}. */
+final class CapturingReadStream implements ReadStream<Buffer> {
+
+  private final ReadStream<Buffer> source;
+  private final BodyCapture capture;
+
+  CapturingReadStream(ReadStream<Buffer> source, BodyCapture capture) {
+    this.source = source;
+    this.capture = capture;
+  }
+
+  @Override
+  public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+    if (handler == null) {
+      source.handler(null);
+    } else {
+      source.handler(chunk -> {
+        capture.append(chunk);
+        handler.handle(chunk);
+      });
+    }
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+    source.exceptionHandler(handler);
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> pause() {
+    source.pause();
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> resume() {
+    source.resume();
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> fetch(long amount) {
+    source.fetch(amount);
+    return this;
+  }
+
+  @Override
+  public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
+    source.endHandler(endHandler);
+    return this;
+  }
+}

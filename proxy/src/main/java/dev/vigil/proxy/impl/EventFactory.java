@@ -1,0 +1,101 @@
+package dev.vigil.proxy.impl;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+import dev.vigil.schema.Body;
+import dev.vigil.schema.Channel;
+import dev.vigil.schema.Effect;
+import dev.vigil.schema.KubernetesRequestInfo;
+import dev.vigil.schema.PolicyDecision;
+import dev.vigil.schema.RequestReceived;
+import dev.vigil.schema.RequestRef;
+import dev.vigil.schema.ResponseCompleted;
+import dev.vigil.schema.UpstreamError;
+import dev.vigil.schema.VigilEvent;
+
+/**
+ * Builds the {@link VigilEvent}s of a call: a fresh event id, the session's next sequence number, the observation
+ * time, channel {@code KUBERNETES}, the caller's identity and this gateway's id around each payload.
+ */
+final class EventFactory {
+
+  static final String ALLOW_REASON = "no policy engine yet: every authenticated request is allowed";
+
+  private final String gatewayId;
+  private final SessionKeys sessions;
+  private final LongSupplier wallClock;
+
+  EventFactory(String gatewayId, SessionKeys sessions, LongSupplier wallClock) {
+    this.gatewayId = gatewayId;
+    this.sessions = sessions;
+    this.wallClock = wallClock;
+  }
+
+  static RequestRef ref(String requestId, String method, String path, String query, String sourceAddress,
+      String userAgent, KubernetesRequestInfo info) {
+    return RequestRef.newBuilder()
+        .setRequestId(requestId)
+        .setMethod(method)
+        .setPath(path)
+        .setQuery(query)
+        .setSourceAddress(sourceAddress)
+        .setUserAgent(userAgent)
+        .setKubernetes(info)
+        .build();
+  }
+
+  static PolicyDecision allow() {
+    return PolicyDecision.newBuilder().setEffect(Effect.ALLOW).setRuleId(null).setReason(ALLOW_REASON).setStrict(false).build();
+  }
+
+  static PolicyDecision deny(String ruleId, String reason) {
+    return PolicyDecision.newBuilder().setEffect(Effect.DENY).setRuleId(ruleId).setReason(reason).setStrict(false).build();
+  }
+
+  VigilEvent requestReceived(Exchange ex, Map<String, String> headers, Body body, PolicyDecision decision) {
+    return envelope(ex, RequestReceived.newBuilder()
+        .setHeaders(Map.copyOf(headers))
+        .setBody(body)
+        .setDecision(decision)
+        .setFindings(List.of())
+        .build());
+  }
+
+  VigilEvent responseCompleted(Exchange ex, int status, Map<String, String> headers, Body body, long durationMillis,
+      long bytesToClient) {
+    return envelope(ex, ResponseCompleted.newBuilder()
+        .setStatus(status)
+        .setHeaders(Map.copyOf(headers))
+        .setBody(body)
+        .setDurationMillis(durationMillis)
+        .setBytesToClient(bytesToClient)
+        .setFindings(List.of())
+        .build());
+  }
+
+  VigilEvent upstreamError(Exchange ex, String errorType, String message, int statusToClient, long durationMillis) {
+    return envelope(ex, UpstreamError.newBuilder()
+        .setErrorType(errorType)
+        .setMessage(message)
+        .setStatusToClient(statusToClient)
+        .setDurationMillis(durationMillis)
+        .build());
+  }
+
+  private VigilEvent envelope(Exchange ex, Object payload) {
+    return VigilEvent.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setSessionKey(ex.sessionKey)
+        .setSequence(sessions.next(ex.sessionKey))
+        .setTime(java.time.Instant.ofEpochMilli(wallClock.getAsLong()))
+        .setChannel(Channel.KUBERNETES)
+        .setIdentity(ex.caller.toAvro())
+        .setGatewayId(gatewayId)
+        .setRequest(ex.ref)
+        .setPayload(payload)
+        .build();
+  }
+}

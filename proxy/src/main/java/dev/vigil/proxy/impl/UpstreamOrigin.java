@@ -1,0 +1,63 @@
+package dev.vigil.proxy.impl;
+
+import java.time.Duration;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.httpproxy.OriginRequestProvider;
+import io.vertx.httpproxy.ProxyContext;
+
+/**
+ * The HTTP client towards the upstream API server (TLS trust and client certificate from the kubeconfig, connect
+ * timeout, a pool large enough for many concurrent watches) and the origin provider that opens each proxied request,
+ * with the per-request idle timeout except for long-running calls (watches, followed logs, upgrades).
+ */
+final class UpstreamOrigin implements OriginRequestProvider {
+
+  private final UpstreamTarget target;
+  private final HttpClient client;
+  private final long idleTimeoutMillis;
+
+  UpstreamOrigin(Vertx vertx, UpstreamTarget target, Duration connectTimeout, Duration idleTimeout, int maxConnections) {
+    this.target = target;
+    HttpClientOptions options = target.clientOptions()
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+    this.client = vertx.httpClientBuilder()
+        .with(options)
+        .with(new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(10_000))
+        .build();
+    this.idleTimeoutMillis = idleTimeout.toMillis();
+  }
+
+  HttpClient client() {
+    return client;
+  }
+
+  UpstreamTarget target() {
+    return target;
+  }
+
+  @Override
+  public Future<HttpClientRequest> create(ProxyContext context) {
+    RequestOptions options = new RequestOptions()
+        .setHost(target.host())
+        .setPort(target.port())
+        .setSsl(target.ssl());
+    Exchange ex = context.get(GatewayInterceptor.EXCHANGE, Exchange.class);
+    boolean longRunning = context.isWebSocket() || (ex != null && ex.longRunning);
+    if (idleTimeoutMillis > 0 && !longRunning) {
+      options.setIdleTimeout(idleTimeoutMillis);
+    }
+    // Failures reach the proxy through the response future; without a handler Vert.x would also log each reset.
+    return client.request(options).map(req -> req.exceptionHandler(err -> { }));
+  }
+
+  Future<Void> close() {
+    return client.close();
+  }
+}
