@@ -57,6 +57,21 @@ public final class EventDocuments {
     return ISO_MILLIS.format(time);
   }
 
+  /**
+   * The document for {@code event} read from Kafka at {@code partition}/{@code offset}: as {@link #toDocument(VigilEvent,
+   * int)} plus {@code kafka.partition} and {@code kafka.offset}. Events are keyed by session, so within a session the
+   * offset order is the order the gateways recorded them in, whichever gateway instance did ({@code sequence} is only
+   * per gateway instance).
+   */
+  public static Map<String, Object> toDocument(VigilEvent event, int maxBodyChars, int partition, long offset) {
+    Map<String, Object> d = toDocument(event, maxBodyChars);
+    Map<String, Object> k = new LinkedHashMap<>();
+    k.put("partition", partition);
+    k.put("offset", offset);
+    d.put("kafka", k);
+    return d;
+  }
+
   /** The document for {@code event}; body content longer than {@code maxBodyChars} characters is cut and flagged. */
   public static Map<String, Object> toDocument(VigilEvent event, int maxBodyChars) {
     Objects.requireNonNull(event, "event");
@@ -140,6 +155,7 @@ public final class EventDocuments {
     m.put("username", id.getUsername());
     m.put("groups", List.copyOf(id.getGroups()));
     putIfNotNull(m, "issuer", id.getIssuer());
+    m.put("authenticated", id.getAuthenticated());
     return m;
   }
 

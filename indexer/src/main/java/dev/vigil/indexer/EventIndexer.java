@@ -1,5 +1,6 @@
 package dev.vigil.indexer;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 import dev.vigil.indexer.impl.KafkaEventIndexer;
@@ -19,8 +20,19 @@ public interface EventIndexer extends AutoCloseable {
     return KafkaEventIndexer.start(config);
   }
 
-  /** Completes when the index template is installed and consumption started; fails if the indexer cannot start. */
+  /**
+   * Completes when the index template is installed, the DLQ topic is known to exist and consumption started; fails if
+   * the indexer cannot start (e.g. the DLQ topic is missing) or is closed first.
+   */
   CompletionStage<Void> ready();
+
+  /**
+   * Completes once the poll thread has stopped and every client is closed: normally after {@link #close()},
+   * exceptionally with the cause when the indexer stopped on its own because of a fatal error (logged at ERROR), such as
+   * a non-retriable Kafka error, a DLQ record Kafka refuses, or OpenSearch refusing the credentials. A service should
+   * exit with a non-zero status when this completes exceptionally.
+   */
+  CompletionStage<Void> terminated();
 
   /** Counters since start. */
   Stats stats();
@@ -38,7 +50,15 @@ public interface EventIndexer extends AutoCloseable {
    * @param indexed documents written (including re-writes of already indexed events)
    * @param deadLettered records sent to the DLQ
    * @param committedBatches batches whose offsets were committed
-   * @param retries bulk requests or items retried after a retryable failure
+   * @param retries bulk requests, items, commits or polls retried after a retryable failure
+   * @param blockedPartitions partitions paused because a record's writer schema is unknown to this indexer (the proxy
+   *     is newer: upgrade the indexer), as {@code topic-partition@offset} of the first such record; nothing from that
+   *     offset on is indexed or committed
    */
-  record Stats(long indexed, long deadLettered, long committedBatches, long retries) {}
+  record Stats(long indexed, long deadLettered, long committedBatches, long retries, List<String> blockedPartitions) {
+
+    public Stats {
+      blockedPartitions = List.copyOf(blockedPartitions);
+    }
+  }
 }

@@ -1,13 +1,13 @@
 package dev.vigil.indexer;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -20,7 +20,8 @@ import dev.vigil.schema.Topics;
 /**
  * The indexer's configuration, read from {@link Settings} (keys {@code vigil.indexer.*}) and validated at start: a bad
  * value fails with a {@link ConfigException} naming the key. {@link #toString()} never shows the OpenSearch password
- * nor secret-looking Kafka client settings.
+ * nor secret-looking Kafka client settings; an OpenSearch URL with credentials in it ({@code https://user:pass@host}) is
+ * refused (use the {@code .username} / {@code .password} keys).
  */
 public final class IndexerConfig {
 
@@ -33,6 +34,7 @@ public final class IndexerConfig {
   public static final String INDEX_REPLICAS = PREFIX + "index.replicas";
   public static final String MAX_BODY_CHARS = PREFIX + "max-body-chars";
   public static final String BATCH_MAX_RECORDS = PREFIX + "batch.max-records";
+  public static final String BATCH_MAX_BYTES = PREFIX + "batch.max-bytes";
   public static final String POLL_TIMEOUT = PREFIX + "poll-timeout";
   public static final String RETRY_INITIAL_BACKOFF = PREFIX + "retry.initial-backoff";
   public static final String RETRY_MAX_BACKOFF = PREFIX + "retry.max-backoff";
@@ -47,12 +49,16 @@ public final class IndexerConfig {
   public static final String DEFAULT_GROUP_ID = "vigil-indexer";
   public static final int DEFAULT_MAX_BODY_CHARS = 32_768;
   public static final int DEFAULT_BATCH_MAX_RECORDS = 500;
+  public static final long DEFAULT_BATCH_MAX_BYTES = 5L * 1024 * 1024;
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_ATTEMPTS = 10;
 
   private static final Pattern INDEX_PREFIX_PATTERN = Pattern.compile("[a-z0-9][a-z0-9._-]{0,200}");
+  private static final Pattern BYTE_SIZE = Pattern.compile("(\\d{1,10})\\s*(b|k|kb|kib|m|mb|mib)?");
+  private static final long MIN_BATCH_BYTES = 1024;
+  private static final long MAX_BATCH_BYTES = 1024L * 1024 * 1024;
 
   private final String openSearchUrl;
   private final String openSearchUsername;
@@ -62,6 +68,7 @@ public final class IndexerConfig {
   private final int indexReplicas;
   private final int maxBodyChars;
   private final int batchMaxRecords;
+  private final long batchMaxBytes;
   private final Duration pollTimeout;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
@@ -70,9 +77,10 @@ public final class IndexerConfig {
   private final String dlqTopic;
   private final Map<String, Object> consumerProperties;
   private final Map<String, Object> producerProperties;
+  private final Map<String, Object> adminProperties;
 
   private IndexerConfig(Settings s) {
-    this.openSearchUrl = validUrl(OPENSEARCH_URL, s.get(OPENSEARCH_URL, DEFAULT_OPENSEARCH_URL));
+    this.openSearchUrl = OpenSearchClients.validateUrl(OPENSEARCH_URL, s.get(OPENSEARCH_URL, DEFAULT_OPENSEARCH_URL));
     this.openSearchUsername = s.get(OPENSEARCH_USERNAME, null);
     this.openSearchPassword = s.get(OPENSEARCH_PASSWORD, null);
     if (openSearchUsername != null && openSearchPassword == null) {
@@ -87,6 +95,7 @@ public final class IndexerConfig {
     this.indexReplicas = s.getInt(INDEX_REPLICAS, 0, 0, 16);
     this.maxBodyChars = s.getInt(MAX_BODY_CHARS, DEFAULT_MAX_BODY_CHARS, 0, 10_000_000);
     this.batchMaxRecords = s.getInt(BATCH_MAX_RECORDS, DEFAULT_BATCH_MAX_RECORDS, 1, 10_000);
+    this.batchMaxBytes = byteSize(BATCH_MAX_BYTES, s.get(BATCH_MAX_BYTES, null), DEFAULT_BATCH_MAX_BYTES);
     this.pollTimeout = positive(POLL_TIMEOUT, s.getDuration(POLL_TIMEOUT, DEFAULT_POLL_TIMEOUT));
     this.initialBackoff = positive(RETRY_INITIAL_BACKOFF, s.getDuration(RETRY_INITIAL_BACKOFF, DEFAULT_INITIAL_BACKOFF));
     this.maxBackoff = positive(RETRY_MAX_BACKOFF, s.getDuration(RETRY_MAX_BACKOFF, DEFAULT_MAX_BACKOFF));
@@ -101,6 +110,7 @@ public final class IndexerConfig {
     }
     this.consumerProperties = consumerProperties(s.withPrefix(CONSUMER_PREFIX), batchMaxRecords);
     this.producerProperties = producerProperties(s.withPrefix(PRODUCER_PREFIX), consumerProperties);
+    this.adminProperties = adminProperties(producerProperties);
   }
 
   /** Reads and validates the {@code vigil.indexer.*} keys. */
@@ -157,17 +167,33 @@ public final class IndexerConfig {
     }
   }
 
-  private static String validUrl(String key, String value) {
-    try {
-      URI uri = new URI(value);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-        throw new ConfigException("Setting " + key + " must be an http(s) URL such as http://localhost:9200, was '" + value + "'");
+  /** The DLQ producer's connection settings (bootstrap, security), for the start-up check that the DLQ topic exists. */
+  private static Map<String, Object> adminProperties(Map<String, Object> producer) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    producer.forEach((k, v) -> {
+      if (AdminClientConfig.configNames().contains(k)) {
+        p.put(k, v);
       }
-      return value;
-    } catch (URISyntaxException e) {
-      throw new ConfigException("Setting " + key + " must be an http(s) URL such as http://localhost:9200, was '" + value + "'");
+    });
+    p.put(AdminClientConfig.CLIENT_ID_CONFIG, producer.get(ProducerConfig.CLIENT_ID_CONFIG) + "-admin");
+    return Map.copyOf(p);
+  }
+
+  /** A size in bytes: a number, optionally with a unit {@code b}, {@code k}/{@code kb}/{@code kib}, {@code m}/{@code mb}/{@code mib} (1024-based). */
+  static long byteSize(String key, String value, long defaultValue) {
+    if (value == null) {
+      return defaultValue;
     }
+    Matcher m = BYTE_SIZE.matcher(value.strip().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new ConfigException("Setting " + key + " must be a size such as 5242880, 512k or 5m, was '" + value + "'");
+    }
+    String unit = m.group(2) == null ? "b" : m.group(2);
+    long bytes = Long.parseLong(m.group(1)) * (unit.startsWith("k") ? 1024 : unit.startsWith("m") ? 1024 * 1024 : 1);
+    if (bytes < MIN_BATCH_BYTES || bytes > MAX_BATCH_BYTES) {
+      throw new ConfigException("Setting " + key + " must be between 1k and 1024m, was '" + value + "'");
+    }
+    return bytes;
   }
 
   private static Duration positive(String key, Duration d) {
@@ -205,6 +231,9 @@ public final class IndexerConfig {
 
   public int batchMaxRecords() { return batchMaxRecords; }
 
+  /** Upper bound of one bulk request body (estimated); a polled batch is split into several requests to stay below it. */
+  public long batchMaxBytes() { return batchMaxBytes; }
+
   public Duration pollTimeout() { return pollTimeout; }
 
   public Duration initialBackoff() { return initialBackoff; }
@@ -226,12 +255,16 @@ public final class IndexerConfig {
   /** Effective Kafka producer properties for the DLQ. */
   public Map<String, Object> producerProperties() { return producerProperties; }
 
+  /** Kafka admin client properties (the producer's connection settings), used to check that the DLQ topic exists. */
+  public Map<String, Object> adminProperties() { return adminProperties; }
+
   @Override
   public String toString() {
     return "IndexerConfig{opensearch=" + openSearchUrl
         + (openSearchUsername == null ? "" : ", opensearchUser=" + openSearchUsername + ", opensearchPassword=****")
         + ", indexPrefix=" + indexPrefix + ", shards=" + indexShards + ", replicas=" + indexReplicas
-        + ", maxBodyChars=" + maxBodyChars + ", batchMaxRecords=" + batchMaxRecords + ", pollTimeout=" + pollTimeout
+        + ", maxBodyChars=" + maxBodyChars + ", batchMaxRecords=" + batchMaxRecords + ", batchMaxBytes=" + batchMaxBytes
+        + ", pollTimeout=" + pollTimeout
         + ", retry=" + initialBackoff + ".." + maxBackoff + " x" + maxAttempts
         + ", topic=" + topic + ", dlqTopic=" + dlqTopic
         + ", consumer=" + masked(consumerProperties) + ", producer=" + masked(producerProperties) + '}';
@@ -239,7 +272,7 @@ public final class IndexerConfig {
 
   private static Map<String, Object> masked(Map<String, Object> props) {
     Map<String, Object> m = new java.util.TreeMap<>();
-    props.forEach((k, v) -> m.put(k, Settings.isSecretKey(k) ? "****" : v));
+    props.forEach((k, v) -> m.put(k, Settings.isSecretKey(k) ? "****" : OpenSearchClients.redactUserInfo(String.valueOf(v))));
     return m;
   }
 }

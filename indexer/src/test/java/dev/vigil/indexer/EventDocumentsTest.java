@@ -45,13 +45,28 @@ class EventDocumentsTest {
         .containsEntry("sourceAddress", "127.0.0.1")
         .containsEntry("userAgent", "kubectl/v1.32.0");
     assertThat(d.get("identity")).isEqualTo(Map.of("subject", "sub-alice", "username", "oidc:alice",
-        "groups", List.of("dev", "ops"), "issuer", "https://issuer.example"));
+        "groups", List.of("dev", "ops"), "issuer", "https://issuer.example", "authenticated", true));
     assertThat(d.get("k8s")).isEqualTo(Map.of("verb", "get", "apiGroup", "", "apiVersion", "v1", "resource", "secrets",
         "namespace", "prod", "name", "db", "resourceRequest", true));
     assertThat(d.get("decision")).isEqualTo(Map.of("effect", "DENY", "ruleId", "deny-secrets",
         "reason", "secrets are off limits", "strict", false));
     assertThat(d.get("headers")).isEqualTo(Map.of("Accept", "application/json"));
     assertThat(d).doesNotContainKeys("status", "durationMillis", "findings", "frame", "error");
+  }
+
+  @Test
+  void shouldRecordUnauthenticatedCallersAndKafkaCoordinates() {
+    VigilEvent e = TestEvents.envelope("s-2", 3, TestEvents.T0, dev.vigil.schema.Identity.newBuilder()
+            .setSubject("system:anonymous").setUsername("system:anonymous").setAuthenticated(false).build(), REF)
+        .setPayload(TestEvents.request(null, Effect.DENY))
+        .build();
+
+    Map<String, Object> d = EventDocuments.toDocument(e, 1000, 2, 12_345_678_901L);
+
+    assertThat(d.get("identity")).isEqualTo(Map.of("subject", "system:anonymous", "username", "system:anonymous",
+        "groups", List.of(), "authenticated", false));
+    assertThat(d.get("kafka")).isEqualTo(Map.of("partition", 2, "offset", 12_345_678_901L));
+    assertThat(EventDocuments.toDocument(e, 1000)).doesNotContainKey("kafka");
   }
 
   @Test
@@ -67,7 +82,7 @@ class EventDocumentsTest {
 
     assertThat(d).doesNotContainKeys("query", "sourceAddress", "userAgent", "k8s", "body", "bodyTruncated");
     assertThat(d).containsEntry("channel", "LLM");
-    assertThat(d.get("identity")).isEqualTo(Map.of("subject", "b", "username", "b", "groups", List.of()));
+    assertThat(d.get("identity")).isEqualTo(Map.of("subject", "b", "username", "b", "groups", List.of(), "authenticated", true));
     assertThat(d.get("decision")).isEqualTo(Map.of("effect", "ALLOW", "strict", false));
     assertThat(d.values()).doesNotContainNull();
   }

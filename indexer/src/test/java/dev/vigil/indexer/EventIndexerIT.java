@@ -1,6 +1,7 @@
 package dev.vigil.indexer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -228,6 +229,9 @@ class EventIndexerIT {
     assertThat(doc.source().get("type").asText()).isEqualTo("response");
     assertThat(doc.source().at("/k8s/namespace").asText()).isEqualTo("prod");
     assertThat(doc.source().at("/identity/groups").toString()).isEqualTo("[\"dev\",\"sre\"]");
+    assertThat(doc.source().at("/identity/authenticated").asBoolean()).isTrue();
+    assertThat(doc.source().at("/kafka/offset").asLong()).as("request, response, frame, error in one partition").isEqualTo(1);
+    assertThat(doc.source().at("/kafka/partition").isInt()).isTrue();
 
     SearchResponse<ObjectNode> nested = os.search(s -> s.index(prefix + "-*").query(q -> q.nested(n -> n.path("findings")
         .query(nq -> nq.term(tq -> tq.field("findings.kind").value(FieldValue.of("k8s-secret")))))), ObjectNode.class);
@@ -373,6 +377,42 @@ class EventIndexerIT {
   }
 
   @Test
+  void shouldStopAtARecordWithAnUnknownWriterSchemaWithoutDeadLetteringIt() throws Exception {
+    VigilEvent before = TestEvents.simple("s-" + id, 1, TestEvents.T0, "hank", "get", "pods", "default", "p1", null);
+    VigilEvent newer = TestEvents.simple("s-" + id, 2, TestEvents.T0, "hank", "get", "pods", "default", "p2", null);
+    VigilEvent after = TestEvents.simple("s-" + id, 3, TestEvents.T0, "hank", "get", "pods", "default", "p3", null);
+    byte[] fromNewerProxy = SERDE.encode(newer);
+    for (int i = 2; i < 10; i++) {
+      fromNewerProxy[i] ^= (byte) 0x5A; // a schema fingerprint this build does not know
+    }
+    produce(before);
+    produceRaw("s-" + id, fromNewerProxy);
+    produce(after);
+
+    EventIndexer indexer = start(config(openSearch.httpUrl()));
+
+    await("the partition is blocked", () -> !indexer.stats().blockedPartitions().isEmpty());
+    await("the record before it is committed", committedIs(1));
+    assertThat(indexer.stats().blockedPartitions()).singleElement().asString().startsWith(topic + "-").endsWith("@1");
+    Thread.sleep(500);
+    assertThat(committed()).as("nothing past the unknown record").isEqualTo(1);
+    assertThat(count()).isEqualTo(1);
+    assertThat(indexer.stats().deadLettered()).isZero();
+    assertThat(indexer.isRunning()).isTrue();
+  }
+
+  @Test
+  void shouldRefuseToStartWhenTheDlqTopicIsMissing() {
+    EventIndexer indexer = EventIndexer.start(config(openSearch.httpUrl(), "vigil.indexer.dlq-topic", "missing-" + id));
+    closeables.add(indexer);
+
+    assertThatThrownBy(() -> indexer.ready().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS))
+        .hasMessageContaining("missing-" + id).hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> indexer.terminated().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isInstanceOf(java.util.concurrent.ExecutionException.class);
+  }
+
+  @Test
   void shouldCloseWithinAFewSecondsEvenWhileRetrying() throws Exception {
     FaultyOpenSearchProxy proxy = new FaultyOpenSearchProxy(openSearch.httpUrl());
     closeables.add(proxy);
@@ -388,6 +428,7 @@ class EventIndexerIT {
 
     assertThat(took).isLessThan(Duration.ofSeconds(5));
     assertThat(indexer.isRunning()).isFalse();
+    indexer.terminated().toCompletableFuture().get(1, TimeUnit.SECONDS); // a close is a normal end
     assertThat(committed()).isZero();
   }
 }

@@ -32,6 +32,7 @@ class IndexerConfigTest {
     assertThat(c.indexPattern()).isEqualTo("vigil-events-*");
     assertThat(c.maxBodyChars()).isEqualTo(32_768);
     assertThat(c.batchMaxRecords()).isEqualTo(500);
+    assertThat(c.batchMaxBytes()).isEqualTo(5L * 1024 * 1024);
     assertThat(c.initialBackoff()).isEqualTo(Duration.ofMillis(200));
     assertThat(c.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.maxAttempts()).isEqualTo(10);
@@ -107,6 +108,62 @@ class IndexerConfigTest {
         "vigil.indexer.kafka.consumer.sasl.jaas.config", "secret-jaas"));
 
     assertThat(c.toString()).doesNotContain("hunter2").doesNotContain("secret-jaas").contains("indexer");
+  }
+
+  @Test
+  void shouldRefuseCredentialsInTheOpenSearchUrlWithoutRepeatingThem() {
+    for (String url : new String[] {"https://indexer:hunter2@opensearch:9200", "http://indexer@opensearch:9200/",
+        "https://indexer:p@ss word@opensearch"}) {
+      assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.opensearch.url", url)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("vigil.indexer.opensearch.url")
+          .hasMessageContaining("vigil.indexer.opensearch.username")
+          .hasMessageContaining("vigil.indexer.opensearch.password")
+          .message().doesNotContain("hunter2").doesNotContain("p@ss").doesNotContain("indexer@");
+    }
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.opensearch.url", "http://os:9200/?token=x")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.opensearch.url");
+    assertThat(IndexerConfig.from(settings("vigil.indexer.opensearch.url", "https://gw.example/opensearch/")).openSearchUrl())
+        .isEqualTo("https://gw.example/opensearch/");
+  }
+
+  @Test
+  void shouldNeverPrintPasswordsInToString() {
+    IndexerConfig c = IndexerConfig.from(settings(
+        "vigil.indexer.opensearch.username", "indexer",
+        "vigil.indexer.opensearch.password", "hunter2",
+        "vigil.indexer.kafka.consumer.ssl.key.password", "kp1",
+        "vigil.indexer.kafka.consumer.ssl.truststore.password", "tp1",
+        "vigil.indexer.kafka.producer.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+            + "username=\"u\" password=\"jaas-pw\";",
+        "vigil.indexer.kafka.producer.sasl.oauthbearer.jwks.endpoint.url", "https://client:oauth-pw@idp.example/jwks"));
+
+    assertThat(c.toString()).doesNotContain("hunter2").doesNotContain("kp1").doesNotContain("tp1")
+        .doesNotContain("jaas-pw").doesNotContain("oauth-pw");
+  }
+
+  @Test
+  void shouldReadTheBulkByteCap() {
+    assertThat(IndexerConfig.from(settings("vigil.indexer.batch.max-bytes", "512k")).batchMaxBytes()).isEqualTo(512 * 1024);
+    assertThat(IndexerConfig.from(settings("vigil.indexer.batch.max-bytes", "10MiB")).batchMaxBytes()).isEqualTo(10 * 1024 * 1024);
+    assertThat(IndexerConfig.from(settings("vigil.indexer.batch.max-bytes", "2048")).batchMaxBytes()).isEqualTo(2048);
+    for (String bad : new String[] {"0", "1", "5 GB", "lots", "2048m"}) {
+      assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.batch.max-bytes", bad)))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.batch.max-bytes");
+    }
+  }
+
+  @Test
+  void shouldDeriveAdminPropertiesFromTheProducer() {
+    IndexerConfig c = IndexerConfig.from(settings(
+        "vigil.indexer.kafka.producer.security.protocol", "SSL",
+        "vigil.indexer.kafka.producer.linger.ms", "5"));
+
+    assertThat(c.adminProperties())
+        .containsEntry("bootstrap.servers", "localhost:9092")
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry("client.id", "vigil-indexer-dlq-admin")
+        .doesNotContainKeys("linger.ms", "acks", "key.serializer");
   }
 
   @Test

@@ -2,15 +2,23 @@ package dev.vigil.query;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 import dev.vigil.common.ConfigException;
 import dev.vigil.common.Settings;
+import dev.vigil.indexer.OpenSearchClients;
 
 /**
  * The query API's configuration, read from {@link Settings} (keys {@code vigil.query.*}) and validated at start; a bad
- * value fails with a {@link ConfigException} naming the key. {@link #toString()} hides the OpenSearch password.
+ * value fails with a {@link ConfigException} naming the key. {@link #toString()} hides the OpenSearch password; URLs
+ * with credentials in them are refused.
+ *
+ * <p>Transport security: the OIDC issuer must be {@code https://} unless it is on a loopback host (its keys decide who
+ * is an analyst); the listener serves HTTPS when {@code tls.cert-file}/{@code tls.key-file} are set, and refuses to
+ * listen on a non-loopback host in plain HTTP unless {@code allow-insecure-http=true} (TLS terminated in front of it).
  */
 public final class QueryApiConfig {
 
@@ -25,6 +33,9 @@ public final class QueryApiConfig {
   public static final String OIDC_AUDIENCE = PREFIX + "oidc.audience";
   public static final String GROUPS_CLAIM = PREFIX + "oidc.groups-claim";
   public static final String ANALYST_GROUP = PREFIX + "analyst-group";
+  public static final String TLS_CERT_FILE = PREFIX + "tls.cert-file";
+  public static final String TLS_KEY_FILE = PREFIX + "tls.key-file";
+  public static final String ALLOW_INSECURE_HTTP = PREFIX + "allow-insecure-http";
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8081;
@@ -47,11 +58,26 @@ public final class QueryApiConfig {
   private final String oidcAudience;
   private final String groupsClaim;
   private final String analystGroup;
+  private final Path tlsCertFile;
+  private final Path tlsKeyFile;
+  private final boolean allowInsecureHttp;
 
   private QueryApiConfig(Settings s) {
     this.host = nonBlank(HOST, s.get(HOST, DEFAULT_HOST));
     this.port = s.getPort(PORT, DEFAULT_PORT);
-    this.openSearchUrl = httpUrl(OPENSEARCH_URL, s.get(OPENSEARCH_URL, DEFAULT_OPENSEARCH_URL));
+    this.tlsCertFile = readableFile(TLS_CERT_FILE, s);
+    this.tlsKeyFile = readableFile(TLS_KEY_FILE, s);
+    if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+      throw new ConfigException("Settings " + TLS_CERT_FILE + " and " + TLS_KEY_FILE + " must be set together (PEM "
+          + "certificate chain and PEM private key)");
+    }
+    this.allowInsecureHttp = s.getBoolean(ALLOW_INSECURE_HTTP, false);
+    if (tlsCertFile == null && !allowInsecureHttp && !LoopbackHosts.isLoopback(host)) {
+      throw new ConfigException("Setting " + HOST + " is '" + host + "', not a loopback address, and TLS is not configured: "
+          + "set " + TLS_CERT_FILE + " and " + TLS_KEY_FILE + " to serve HTTPS (bearer tokens must not cross the network in "
+          + "clear), or set " + ALLOW_INSECURE_HTTP + "=true if TLS is terminated in front of the query API");
+    }
+    this.openSearchUrl = OpenSearchClients.validateUrl(OPENSEARCH_URL, s.get(OPENSEARCH_URL, DEFAULT_OPENSEARCH_URL));
     this.openSearchUsername = s.get(OPENSEARCH_USERNAME, null);
     this.openSearchPassword = s.get(OPENSEARCH_PASSWORD, null);
     if (openSearchUsername != null && openSearchPassword == null) {
@@ -62,7 +88,7 @@ public final class QueryApiConfig {
       throw new ConfigException("Setting " + INDEX_PATTERN + " must be a lower-case index name or pattern such as vigil-events-*, was '"
           + indexPattern + "'");
     }
-    String issuer = httpUrl(OIDC_ISSUER, s.required(OIDC_ISSUER));
+    String issuer = issuerUrl(s.required(OIDC_ISSUER));
     // vertx-auth compares the discovered issuer without a trailing slash
     this.oidcIssuer = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     this.oidcAudience = nonBlank(OIDC_AUDIENCE, s.get(OIDC_AUDIENCE, DEFAULT_AUDIENCE));
@@ -79,17 +105,40 @@ public final class QueryApiConfig {
     return new QueryApiConfig(settings);
   }
 
-  private static String httpUrl(String key, String value) {
-    try {
-      URI uri = new URI(value.strip());
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        return value.strip();
-      }
-    } catch (URISyntaxException e) {
-      // reported below
+  /** An https:// URL, or http:// on a loopback host (a development issuer on the same machine). */
+  private static String issuerUrl(String value) {
+    String v = value.strip();
+    String redacted = OpenSearchClients.redactUserInfo(v);
+    if (!redacted.equals(v)) {
+      throw new ConfigException("Setting " + OIDC_ISSUER + " must not contain credentials, was '" + redacted + "'");
     }
-    throw new ConfigException("Setting " + key + " must be an http(s) URL, was '" + value + "'");
+    URI uri;
+    try {
+      uri = new URI(v);
+    } catch (URISyntaxException e) {
+      throw new ConfigException("Setting " + OIDC_ISSUER + " must be an https:// URL, was '" + v + "'");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+      throw new ConfigException("Setting " + OIDC_ISSUER + " must be an https:// URL, was '" + v + "'");
+    }
+    if (scheme.equals("http") && !LoopbackHosts.isLoopback(uri.getHost())) {
+      throw new ConfigException("Setting " + OIDC_ISSUER + " must be an https:// URL: its signing keys decide who is an "
+          + "analyst, so they are not fetched over plain HTTP (allowed only for a loopback issuer such as "
+          + "http://127.0.0.1:8180), was '" + v + "'");
+    }
+    return v;
+  }
+
+  private static Path readableFile(String key, Settings s) {
+    if (!s.has(key)) {
+      return null;
+    }
+    Path p = s.getPath(key, null);
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw new ConfigException("Setting " + key + " must name a readable PEM file, was '" + p + "'");
+    }
+    return p;
   }
 
   private static String nonBlank(String key, String v) {
@@ -123,9 +172,23 @@ public final class QueryApiConfig {
 
   public String analystGroup() { return analystGroup; }
 
+  /** Whether the listener serves HTTPS ({@link #tlsCertFile()} and {@link #tlsKeyFile()} are set). */
+  public boolean tls() { return tlsCertFile != null; }
+
+  /** PEM certificate chain (leaf first) of the HTTPS listener, or null. */
+  public Path tlsCertFile() { return tlsCertFile; }
+
+  /** PEM private key (PKCS#8 or PKCS#1) of the HTTPS listener, or null. */
+  public Path tlsKeyFile() { return tlsKeyFile; }
+
+  /** Plain HTTP was explicitly allowed on a non-loopback host (TLS terminated in front). */
+  public boolean allowInsecureHttp() { return allowInsecureHttp; }
+
   @Override
   public String toString() {
-    return "QueryApiConfig{listen=" + host + ":" + port + ", opensearch=" + openSearchUrl
+    return "QueryApiConfig{listen=" + (tls() ? "https://" : "http://") + host + ":" + port
+        + (tls() ? ", tlsCert=" + tlsCertFile + ", tlsKey=" + tlsKeyFile : "")
+        + (allowInsecureHttp ? ", allowInsecureHttp=true" : "") + ", opensearch=" + openSearchUrl
         + (openSearchUsername == null ? "" : ", opensearchUser=" + openSearchUsername + ", opensearchPassword=****")
         + ", indexPattern=" + indexPattern + ", issuer=" + oidcIssuer + ", audience=" + oidcAudience
         + ", groupsClaim=" + groupsClaim + ", analystGroup=" + analystGroup + '}';

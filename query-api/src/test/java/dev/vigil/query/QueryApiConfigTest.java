@@ -3,10 +3,13 @@ package dev.vigil.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.vigil.common.ConfigException;
 import dev.vigil.common.Settings;
@@ -33,6 +36,70 @@ class QueryApiConfigTest {
     assertThat(c.oidcAudience()).isEqualTo("vigil");
     assertThat(c.groupsClaim()).isEqualTo("groups");
     assertThat(c.analystGroup()).isEqualTo("vigil-analysts");
+    assertThat(c.tls()).isFalse();
+    assertThat(c.allowInsecureHttp()).isFalse();
+  }
+
+  @Test
+  void shouldRefuseAPlainHttpIssuerUnlessItIsOnLoopback() {
+    for (String issuer : new String[] {"http://issuer.example", "http://10.0.0.7:8180/realms/vigil", "http://127.example",
+        "http://localhost.evil.example", "http://[::2]:8180"}) {
+      assertThatThrownBy(() -> QueryApiConfig.from(settings("vigil.query.oidc.issuer", issuer)))
+          .as(issuer).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("vigil.query.oidc.issuer").hasMessageContaining("https://");
+    }
+    for (String issuer : new String[] {"http://127.0.0.1:8180", "http://127.4.5.6/realms/x", "http://localhost:8180/",
+        "http://LOCALHOST", "http://[::1]:8180", "https://issuer.example"}) {
+      assertThat(QueryApiConfig.from(settings("vigil.query.oidc.issuer", issuer)).oidcIssuer()).as(issuer).isNotBlank();
+    }
+    assertThatThrownBy(() -> QueryApiConfig.from(settings("vigil.query.oidc.issuer", "https://client:s3cret@issuer.example")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.query.oidc.issuer")
+        .message().doesNotContain("s3cret");
+  }
+
+  @Test
+  void shouldRefusePlainHttpOnANonLoopbackHostUnlessExplicitlyAllowed() {
+    for (String host : new String[] {"0.0.0.0", "::", "10.1.2.3", "query.example"}) {
+      assertThatThrownBy(() -> QueryApiConfig.from(settings("vigil.query.host", host)))
+          .as(host).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("vigil.query.host").hasMessageContaining("vigil.query.tls.cert-file")
+          .hasMessageContaining("vigil.query.allow-insecure-http");
+    }
+    for (String host : new String[] {"127.0.0.1", "localhost", "::1", "127.0.0.2"}) {
+      assertThat(QueryApiConfig.from(settings("vigil.query.host", host)).host()).isEqualTo(host);
+    }
+    QueryApiConfig behindIngress = QueryApiConfig.from(settings("vigil.query.host", "0.0.0.0",
+        "vigil.query.allow-insecure-http", "true"));
+    assertThat(behindIngress.allowInsecureHttp()).isTrue();
+    assertThat(behindIngress.tls()).isFalse();
+  }
+
+  @Test
+  void shouldServeTlsFromPemFilesOnAnyHost(@TempDir Path dir) throws Exception {
+    Path cert = Files.writeString(dir.resolve("query.crt"), "-----BEGIN CERTIFICATE-----\n");
+    Path key = Files.writeString(dir.resolve("query.key"), "-----BEGIN PRIVATE KEY-----\n");
+
+    QueryApiConfig c = QueryApiConfig.from(settings("vigil.query.host", "0.0.0.0",
+        "vigil.query.tls.cert-file", cert.toString(), "vigil.query.tls.key-file", key.toString()));
+
+    assertThat(c.tls()).isTrue();
+    assertThat(c.tlsCertFile()).isEqualTo(cert);
+    assertThat(c.tlsKeyFile()).isEqualTo(key);
+    assertThat(c.toString()).contains("https://0.0.0.0");
+    assertThatThrownBy(() -> QueryApiConfig.from(settings("vigil.query.tls.cert-file", cert.toString())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.query.tls.key-file");
+    assertThatThrownBy(() -> QueryApiConfig.from(settings("vigil.query.tls.cert-file", cert.toString(),
+        "vigil.query.tls.key-file", dir.resolve("missing.key").toString())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.query.tls.key-file");
+  }
+
+  @Test
+  void shouldRefuseCredentialsInTheOpenSearchUrl() {
+    assertThatThrownBy(() -> QueryApiConfig.from(settings("vigil.query.opensearch.url", "https://reader:s3cret@os.example:9200")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("vigil.query.opensearch.url")
+        .hasMessageContaining("vigil.query.opensearch.username")
+        .message().doesNotContain("s3cret");
   }
 
   @Test

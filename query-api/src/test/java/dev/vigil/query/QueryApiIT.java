@@ -63,13 +63,16 @@ class QueryApiIT {
     kafka.createTopic(topic, 3, Map.of());
     kafka.createTopic("dlq-" + id, 1, Map.of());
 
-    // alice's session: sequence order differs from time order on purpose
-    EVENTS.add(TestEvents.request(ALICE, 1, T0.plusSeconds(30), "alice", "get", "secrets", "prod", "db-creds",
+    // alice's session, recorded by two gateway instances (each counts its own sequence): the produce (offset) order is
+    // the session order; sequence order and time order both differ from it on purpose
+    EVENTS.add(TestEvents.request(ALICE, 7, T0.plusSeconds(30), "alice", "get", "secrets", "prod", "db-creds",
         "{\"note\":\"quarterly rotation of the database password\"}", Effect.ALLOW));
-    EVENTS.add(TestEvents.request(ALICE, 2, T0.plusSeconds(10), "alice", "list", "pods", "prod", null, null, Effect.ALLOW));
-    EVENTS.add(TestEvents.request(ALICE, 3, T0.plusSeconds(20), "alice", "delete", "pods", "prod", "web-1", null, Effect.DENY));
-    EVENTS.add(TestEvents.response(ALICE, 4, T0.plusSeconds(31), "alice", "get", "secrets", "prod", "db-creds", 200,
+    EVENTS.add(TestEvents.request(ALICE, 1, T0.plusSeconds(10), "alice", "list", "pods", "prod", null, null, Effect.ALLOW));
+    EVENTS.add(TestEvents.request(ALICE, 8, T0.plusSeconds(20), "alice", "delete", "pods", "prod", "web-1", null, Effect.DENY));
+    EVENTS.add(TestEvents.response(ALICE, 2, T0.plusSeconds(31), "alice", "get", "secrets", "prod", "db-creds", 200,
         "{\"kind\":\"Secret\",\"data\":{\"password\":\"masked:k8s-secret:ab12\"}}"));
+    EVENTS.get(1).setGatewayId("gw-2");
+    EVENTS.get(3).setGatewayId("gw-2");
     // bob, another session, another namespace, another day
     EVENTS.add(TestEvents.request("bob-s", 1, T0.plus(Duration.ofDays(1)), "bob", "get", "configmaps", "dev", "settings",
         "{\"feature\":\"rotation schedule\"}", Effect.ALLOW));
@@ -198,11 +201,19 @@ class QueryApiIT {
   }
 
   @Test
-  void shouldReturnASessionOrderedBySequence() {
+  void shouldReturnASessionInKafkaOffsetOrderAcrossGateways() {
     Http.Reply r = http.get("/api/v1/sessions/alice%40corp%2Fs%201/events", analyst);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().getString("sessionKey")).isEqualTo(ALICE);
-    assertThat(ids(r.body().getJsonArray("events"))).containsExactly(id(0), id(1), id(2), id(3));
+    JsonArray events = r.body().getJsonArray("events");
+    // by sequence it would be 1, 3, 0, 2; by time 1, 2, 0, 3
+    assertThat(ids(events)).containsExactly(id(0), id(1), id(2), id(3));
+    List<Long> offsets = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      offsets.add(events.getJsonObject(i).getJsonObject("kafka").getLong("offset"));
+    }
+    assertThat(offsets).isSorted().doesNotHaveDuplicates();
+    assertThat(events.getJsonObject(1).getString("gatewayId")).isEqualTo("gw-2");
   }
 
   @Test

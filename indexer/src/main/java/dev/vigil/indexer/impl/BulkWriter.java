@@ -1,5 +1,8 @@
 package dev.vigil.indexer.impl;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opensearch.client.opensearch.OpenSearchAsyncClient;
@@ -23,8 +28,13 @@ import org.slf4j.LoggerFactory;
  * Writes one batch of documents with the bulk API until every item is either stored or known to be unstorable.
  *
  * <ul>
- *   <li>Whole-request failures (OpenSearch unreachable, timeouts, error answers for the request as a whole) are retried
- *       with bounded exponential backoff for as long as it takes: nothing is skipped, nothing committed meanwhile.</li>
+ *   <li>The batch is cut into bulk requests of at most {@code maxBytes} (estimated JSON size of the action and document
+ *       lines); a single larger document is sent on its own.</li>
+ *   <li>Whole-request failures are classified by {@link RequestFailure}: 413 → the request is split in halves, recursively,
+ *       and a single document refused as too large becomes a {@link DeadLetter#TOO_LARGE} dead letter; other 4xx but
+ *       408/429 → every item becomes a {@link DeadLetter#REQUEST_REJECTED} dead letter; 401/403 → {@link
+ *       IndexerFatalException}; everything else (unreachable, timeouts, 408, 429, 5xx) is retried with bounded exponential
+ *       backoff for as long as it takes: nothing is skipped, nothing committed meanwhile.</li>
  *   <li>Items failing with a retryable status ({@link BulkItemClassifier}) are resent, with backoff, up to
  *       {@code maxAttempts} times; then they become {@link DeadLetter#RETRIES_EXHAUSTED} dead letters.</li>
  *   <li>Items failing otherwise (mapping errors, 400...) become {@link DeadLetter#REJECTED} dead letters.</li>
@@ -34,32 +44,71 @@ import org.slf4j.LoggerFactory;
 final class BulkWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(BulkWriter.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One document to write. */
-  record Item(ConsumerRecord<byte[], byte[]> record, String eventId, String index, Map<String, Object> document) {}
+  /** One document to write; {@code bytes} estimates its share of the bulk request body. */
+  record Item(ConsumerRecord<byte[], byte[]> record, String eventId, String index, Map<String, Object> document, long bytes) {
+
+    /** An item whose size is measured by serializing the document once. */
+    static Item of(ConsumerRecord<byte[], byte[]> record, String eventId, String index, Map<String, Object> document) {
+      return new Item(record, eventId, index, document, estimateBytes(eventId, index, document));
+    }
+  }
 
   private final OpenSearchAsyncClient client;
   private final Backoff backoff;
   private final int maxAttempts;
+  private final long maxBytes;
   private final Shutdown shutdown;
   private final AtomicLong indexed;
   private final AtomicLong retries;
 
-  BulkWriter(OpenSearchAsyncClient client, Backoff backoff, int maxAttempts, Shutdown shutdown, AtomicLong indexed,
-      AtomicLong retries) {
+  BulkWriter(OpenSearchAsyncClient client, Backoff backoff, int maxAttempts, long maxBytes, Shutdown shutdown,
+      AtomicLong indexed, AtomicLong retries) {
     this.client = client;
     this.backoff = backoff;
     this.maxAttempts = maxAttempts;
+    this.maxBytes = maxBytes;
     this.shutdown = shutdown;
     this.indexed = indexed;
     this.retries = retries;
   }
 
-  /** Writes {@code items}; returns the dead letters. Throws {@link ClosedException} if closed before done. */
+  /**
+   * Writes {@code items}; returns the dead letters. Throws {@link ClosedException} if closed before done and
+   * {@link IndexerFatalException} if OpenSearch refuses the indexer itself.
+   */
   List<DeadLetter> write(List<Item> items) {
     List<DeadLetter> dead = new ArrayList<>();
+    for (List<Item> chunk : chunks(items, maxBytes)) {
+      writeRequest(chunk, 0, dead);
+    }
+    return dead;
+  }
+
+  /** Consecutive items whose estimated sizes add up to at most {@code maxBytes} (a larger item is alone). */
+  static List<List<Item>> chunks(List<Item> items, long maxBytes) {
+    List<List<Item>> out = new ArrayList<>();
+    List<Item> current = new ArrayList<>();
+    long size = 0;
+    for (Item item : items) {
+      if (!current.isEmpty() && size + item.bytes() > maxBytes) {
+        out.add(current);
+        current = new ArrayList<>();
+        size = 0;
+      }
+      current.add(item);
+      size += item.bytes();
+    }
+    if (!current.isEmpty()) {
+      out.add(current);
+    }
+    return out;
+  }
+
+  private void writeRequest(List<Item> items, int priorItemAttempts, List<DeadLetter> dead) {
     List<Item> pending = items;
-    int itemAttempt = 0;
+    int itemAttempt = priorItemAttempts;
     int requestFailures = 0;
     while (!pending.isEmpty()) {
       shutdown.checkOpen();
@@ -69,59 +118,97 @@ final class BulkWriter {
       } catch (ClosedException e) {
         throw e;
       } catch (Exception e) {
-        requestFailures++;
-        retries.incrementAndGet();
-        long delay = backoff.delayMillis(requestFailures);
-        String msg = "Bulk request of {} documents failed (attempt {}), retrying in {} ms: {}";
-        if (requestFailures % 10 == 0) {
-          LOG.error(msg, pending.size(), requestFailures, delay, describe(e));
-        } else {
-          LOG.warn(msg, pending.size(), requestFailures, delay, describe(e));
+        RequestFailure failure = RequestFailure.of(e);
+        switch (failure.kind()) {
+          case TOO_LARGE -> {
+            tooLarge(pending, itemAttempt, failure, dead);
+            return;
+          }
+          case REJECTED -> {
+            // the status only: OpenSearch's reason may quote a value (it goes to the DLQ header)
+            LOG.warn("Bulk request of {} documents refused with status {}; sending them to the DLQ", pending.size(),
+                failure.status());
+            pending.forEach(i -> dead.add(new DeadLetter(i.record(), DeadLetter.REQUEST_REJECTED, failure.detail(), i.eventId())));
+            return;
+          }
+          case FATAL -> throw new IndexerFatalException("OpenSearch refused the indexer's bulk request (" + failure.status()
+              + "): check vigil.indexer.opensearch.username/.password and that this user may write to the indices", e);
+          case RETRY -> {
+            requestFailures++;
+            retries.incrementAndGet();
+            long delay = backoff.delayMillis(requestFailures);
+            String msg = "Bulk request of {} documents failed (attempt {}), retrying in {} ms: {}";
+            if (requestFailures % 10 == 0) {
+              LOG.error(msg, pending.size(), requestFailures, delay, failure.detail());
+            } else {
+              LOG.warn(msg, pending.size(), requestFailures, delay, failure.detail());
+            }
+            shutdown.sleep(delay);
+            continue;
+          }
         }
-        shutdown.sleep(delay);
         continue;
       }
       requestFailures = 0;
       itemAttempt++;
-      List<BulkResponseItem> results = response.items();
-      if (results.size() != pending.size()) {
-        // cannot tell which item is which: resend everything (idempotent)
-        LOG.warn("Bulk response has {} items for {} operations; resending the batch", results.size(), pending.size());
-        retries.incrementAndGet();
-        shutdown.sleep(backoff.delayMillis(1));
-        continue;
-      }
-      List<Item> retry = new ArrayList<>();
-      String lastRetryError = null;
-      for (int i = 0; i < pending.size(); i++) {
-        Item item = pending.get(i);
-        BulkResponseItem result = results.get(i);
-        ErrorCause error = result.error();
-        String errorType = error == null ? null : String.valueOf(error.type());
-        switch (BulkItemClassifier.classify(result.status(), errorType)) {
-          case SUCCESS -> indexed.incrementAndGet();
-          case RETRY -> {
-            lastRetryError = result.status() + " " + errorType;
-            if (itemAttempt >= maxAttempts) {
-              dead.add(new DeadLetter(item.record(), DeadLetter.RETRIES_EXHAUSTED,
-                  "gave up after " + itemAttempt + " attempts, last: " + describe(result), item.eventId()));
-            } else {
-              retry.add(item);
-            }
-          }
-          case REJECT -> dead.add(new DeadLetter(item.record(), DeadLetter.REJECTED, describe(result), item.eventId()));
-        }
-      }
-      if (!retry.isEmpty()) {
-        retries.addAndGet(retry.size());
-        long delay = backoff.delayMillis(itemAttempt);
-        LOG.warn("{} of {} bulk items failed with a retryable error (last: {}), attempt {} of {}, retrying in {} ms",
-            retry.size(), pending.size(), lastRetryError, itemAttempt, maxAttempts, delay);
-        shutdown.sleep(delay);
-      }
-      pending = retry;
+      pending = handleItems(pending, response, itemAttempt, dead);
     }
-    return dead;
+  }
+
+  /** 413: halve the request and write both halves; a single document is a dead letter. */
+  private void tooLarge(List<Item> pending, int itemAttempt, RequestFailure failure, List<DeadLetter> dead) {
+    if (pending.size() == 1) {
+      Item item = pending.get(0);
+      LOG.warn("OpenSearch refused a single document of about {} bytes as too large (413); sending it to the DLQ", item.bytes());
+      dead.add(new DeadLetter(item.record(), DeadLetter.TOO_LARGE,
+          failure.detail() + " (one document of about " + item.bytes() + " bytes)", item.eventId()));
+      return;
+    }
+    int half = pending.size() / 2;
+    LOG.info("OpenSearch refused a bulk request of {} documents as too large (413); splitting it in two", pending.size());
+    writeRequest(new ArrayList<>(pending.subList(0, half)), itemAttempt, dead);
+    writeRequest(new ArrayList<>(pending.subList(half, pending.size())), itemAttempt, dead);
+  }
+
+  /** Classifies each item result; returns the items to send again. */
+  private List<Item> handleItems(List<Item> pending, BulkResponse response, int itemAttempt, List<DeadLetter> dead) {
+    List<BulkResponseItem> results = response.items();
+    if (results.size() != pending.size()) {
+      // cannot tell which item is which: resend everything (idempotent)
+      LOG.warn("Bulk response has {} items for {} operations; resending the batch", results.size(), pending.size());
+      retries.incrementAndGet();
+      shutdown.sleep(backoff.delayMillis(1));
+      return pending;
+    }
+    List<Item> retry = new ArrayList<>();
+    String lastRetryError = null;
+    for (int i = 0; i < pending.size(); i++) {
+      Item item = pending.get(i);
+      BulkResponseItem result = results.get(i);
+      ErrorCause error = result.error();
+      String errorType = error == null ? null : String.valueOf(error.type());
+      switch (BulkItemClassifier.classify(result.status(), errorType)) {
+        case SUCCESS -> indexed.incrementAndGet();
+        case RETRY -> {
+          lastRetryError = result.status() + " " + errorType;
+          if (itemAttempt >= maxAttempts) {
+            dead.add(new DeadLetter(item.record(), DeadLetter.RETRIES_EXHAUSTED,
+                "gave up after " + itemAttempt + " attempts, last: " + describe(result), item.eventId()));
+          } else {
+            retry.add(item);
+          }
+        }
+        case REJECT -> dead.add(new DeadLetter(item.record(), DeadLetter.REJECTED, describe(result), item.eventId()));
+      }
+    }
+    if (!retry.isEmpty()) {
+      retries.addAndGet(retry.size());
+      long delay = backoff.delayMillis(itemAttempt);
+      LOG.warn("{} of {} bulk items failed with a retryable error (last: {}), attempt {} of {}, retrying in {} ms",
+          retry.size(), pending.size(), lastRetryError, itemAttempt, maxAttempts, delay);
+      shutdown.sleep(delay);
+    }
+    return retry;
   }
 
   private BulkResponse send(List<Item> items) throws Exception {
@@ -162,7 +249,28 @@ final class BulkWriter {
     return sb.toString();
   }
 
-  private static String describe(Exception e) {
-    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  /** The bytes the action and document lines take in the bulk body (the document serialized once to count). */
+  static long estimateBytes(String eventId, String index, Map<String, Object> document) {
+    CountingStream out = new CountingStream();
+    try {
+      JSON.writeValue(out, document);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.count + index.length() + eventId.length() + 40;
+  }
+
+  private static final class CountingStream extends OutputStream {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
+    }
   }
 }

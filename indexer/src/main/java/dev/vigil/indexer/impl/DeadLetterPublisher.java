@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * Sends dead letters to the DLQ topic: the original key and value bytes and headers, plus
  * {@code vigil.dlq.reason}, {@code vigil.dlq.reason-code}, {@code vigil.dlq.topic}, {@code vigil.dlq.partition},
  * {@code vigil.dlq.offset}, {@code vigil.dlq.timestamp}, {@code vigil.dlq.component} and, when known,
- * {@code vigil.dlq.event-id}. Returns only once every send is acknowledged; failed sends are retried with backoff.
+ * {@code vigil.dlq.event-id}. Returns only once every send is acknowledged; sends failing with a retriable Kafka error
+ * are retried with backoff, any other send error (e.g. {@code RecordTooLargeException}, an authorization error) is an
+ * {@link IndexerFatalException}: the record can neither be indexed nor dead-lettered, so the indexer stops uncommitted.
  */
 final class DeadLetterPublisher {
 
@@ -53,7 +56,10 @@ final class DeadLetterPublisher {
     this.deadLettered = deadLettered;
   }
 
-  /** Publishes all of {@code letters}; throws {@link ClosedException} if closed before all are acknowledged. */
+  /**
+   * Publishes all of {@code letters}; throws {@link ClosedException} if closed before all are acknowledged and
+   * {@link IndexerFatalException} if Kafka refuses one for good.
+   */
   void publish(List<DeadLetter> letters) {
     List<DeadLetter> pending = letters;
     int attempt = 0;
@@ -72,6 +78,7 @@ final class DeadLetterPublisher {
       }
       List<DeadLetter> failed = new ArrayList<>();
       Exception lastError = null;
+      IndexerFatalException fatal = null;
       for (int i = 0; i < pending.size(); i++) {
         DeadLetter letter = pending.get(i);
         Future<RecordMetadata> f = futures.get(i);
@@ -82,10 +89,17 @@ final class DeadLetterPublisher {
           // the detail may quote document values: log only the code and the coordinates
           LOG.warn("Sent {}-{}@{} (event {}) to {}: {}", r.topic(), r.partition(), r.offset(), letter.eventId(), topic,
               letter.reasonCode());
+        } else if (!retriable(error)) {
+          ConsumerRecord<byte[], byte[]> r = letter.record();
+          fatal = new IndexerFatalException("Kafka refused the DLQ record for " + r.topic() + "-" + r.partition() + "@"
+              + r.offset() + " (" + letter.reasonCode() + ") with a non-retriable error: " + error, error);
         } else {
           failed.add(letter);
           lastError = error;
         }
+      }
+      if (fatal != null) {
+        throw fatal;
       }
       if (!failed.isEmpty()) {
         attempt++;
@@ -96,6 +110,16 @@ final class DeadLetterPublisher {
       }
       pending = failed;
     }
+  }
+
+  /** Retriable Kafka errors (timeouts, leader changes, not enough replicas...) are worth sending again. */
+  static boolean retriable(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof RetriableException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Exception await(Future<RecordMetadata> f) {

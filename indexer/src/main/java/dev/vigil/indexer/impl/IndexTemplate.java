@@ -22,7 +22,7 @@ import dev.vigil.indexer.IndexerConfig;
 public final class IndexTemplate {
 
   static final String MAPPINGS_RESOURCE = "/dev/vigil/indexer/vigil-events-mappings.json";
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -3,46 +3,41 @@ package dev.vigil.indexer.impl;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.opensearch.client.opensearch.OpenSearchAsyncClient;
 import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.transport.OpenSearchTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.vigil.indexer.EventDocuments;
 import dev.vigil.indexer.EventIndexer;
 import dev.vigil.indexer.IndexerConfig;
 import dev.vigil.indexer.OpenSearchClients;
-import dev.vigil.schema.VigilEvent;
-import dev.vigil.schema.serde.AvroSerde;
-import dev.vigil.schema.serde.VigilSerdes;
 
 /**
- * The Kafka → OpenSearch indexer. One thread: install the index template (retrying until OpenSearch answers), subscribe,
- * then poll → decode → bulk write (with retries) → DLQ what cannot be indexed → commit. Offsets are committed only after
- * the whole batch is written or dead-lettered; if the indexer stops or crashes before that, the batch is consumed again
- * (writes are idempotent by event id).
+ * The Kafka → OpenSearch indexer. One thread: install the index template and check the DLQ topic ({@link Startup}),
+ * subscribe, then poll → decode ({@link BatchDecoder}) → bulk write with retries ({@link BulkWriter}) → DLQ what cannot be
+ * indexed ({@link DeadLetterPublisher}) → commit ({@link ConsumerCalls}). Offsets are committed only after the whole batch
+ * is written or dead-lettered; if the indexer stops or crashes before that, the batch is consumed again (writes are
+ * idempotent by event id). A partition holding a record with an unknown writer schema is paused at that record.
  */
 public final class KafkaEventIndexer implements EventIndexer {
 
@@ -51,32 +46,38 @@ public final class KafkaEventIndexer implements EventIndexer {
 
   private final IndexerConfig config;
   private final OpenSearchTransport transport;
-  private final OpenSearchClient client;
   private final Consumer<byte[], byte[]> consumer;
   private final Producer<byte[], byte[]> producer;
-  private final AvroSerde<VigilEvent> serde = VigilSerdes.events();
-  private final Backoff backoff;
   private final Shutdown shutdown = new Shutdown();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong indexed = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong committedBatches = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
+  /** Partitions paused at a record whose writer schema is unknown, with that record's offset. */
+  private final Map<TopicPartition, Long> blocked = new ConcurrentHashMap<>();
+  private final Startup startup;
+  private final BatchDecoder decoder;
   private final BulkWriter writer;
   private final DeadLetterPublisher dlq;
+  private final ConsumerCalls calls;
   private final Thread thread;
 
   KafkaEventIndexer(IndexerConfig config, OpenSearchTransport transport, Consumer<byte[], byte[]> consumer,
-      Producer<byte[], byte[]> producer) {
+      Producer<byte[], byte[]> producer, TopicProbe topics) {
     this.config = config;
     this.transport = transport;
-    this.client = new OpenSearchClient(transport);
     this.consumer = consumer;
     this.producer = producer;
-    this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
-    this.writer = new BulkWriter(new OpenSearchAsyncClient(transport), backoff, config.maxAttempts(), shutdown, indexed, retries);
+    Backoff backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
+    this.startup = new Startup(config, new OpenSearchClient(transport), topics, backoff, shutdown);
+    this.decoder = new BatchDecoder(config);
+    this.writer = new BulkWriter(new OpenSearchAsyncClient(transport), backoff, config.maxAttempts(), config.batchMaxBytes(),
+        shutdown, indexed, retries);
     this.dlq = new DeadLetterPublisher(producer, config.dlqTopic(), backoff, shutdown, deadLettered);
+    this.calls = new ConsumerCalls(consumer, backoff, shutdown, retries, committedBatches);
     this.thread = new Thread(this::run, "vigil-indexer-" + config.groupId());
     this.thread.setDaemon(false);
   }
@@ -90,9 +91,9 @@ public final class KafkaEventIndexer implements EventIndexer {
       transport = OpenSearchClients.transport(config.openSearchUrl(), config.openSearchUsername(), config.openSearchPassword());
       consumer = new KafkaConsumer<>(config.consumerProperties());
       KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config.producerProperties());
-      KafkaEventIndexer indexer = new KafkaEventIndexer(config, transport, consumer, producer);
-      indexer.thread.start();
-      return indexer;
+      KafkaEventIndexer indexer = new KafkaEventIndexer(config, transport, consumer, producer,
+          new AdminTopicProbe(config.adminProperties()));
+      return indexer.begin();
     } catch (RuntimeException e) {
       if (consumer != null) {
         consumer.close(CloseOptions.timeout(Duration.ZERO));
@@ -102,14 +103,28 @@ public final class KafkaEventIndexer implements EventIndexer {
     }
   }
 
+  /** Starts the poll thread. */
+  KafkaEventIndexer begin() {
+    thread.start();
+    return this;
+  }
+
   @Override
   public CompletionStage<Void> ready() {
     return ready;
   }
 
   @Override
+  public CompletionStage<Void> terminated() {
+    return terminated;
+  }
+
+  @Override
   public Stats stats() {
-    return new Stats(indexed.get(), deadLettered.get(), committedBatches.get(), retries.get());
+    List<String> paused = new ArrayList<>();
+    blocked.forEach((tp, offset) -> paused.add(tp + "@" + offset));
+    paused.sort(null);
+    return new Stats(indexed.get(), deadLettered.get(), committedBatches.get(), retries.get(), paused);
   }
 
   @Override
@@ -148,118 +163,99 @@ public final class KafkaEventIndexer implements EventIndexer {
   }
 
   private void run() {
+    Throwable failure = null;
     try {
-      installTemplate();
-      consumer.subscribe(List.of(config.topic()));
+      startup.run();
+      consumer.subscribe(List.of(config.topic()), new Rebalance());
       ready.complete(null);
       LOG.info("Indexer consuming {} as group {} into {}", config.topic(), config.groupId(), config.indexPattern());
       while (!shutdown.requested()) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(config.pollTimeout());
-        if (records.isEmpty()) {
-          continue;
+        ConsumerRecords<byte[], byte[]> records = calls.poll(config.pollTimeout());
+        if (!records.isEmpty()) {
+          processBatch(records);
         }
-        processBatch(records);
-        commit(nextOffsets(records));
       }
     } catch (ClosedException | WakeupException e) {
       if (!shutdown.requested()) {
-        LOG.error("Indexer stopped unexpectedly", e);
+        failure = new IllegalStateException("indexer interrupted without close()", e);
       }
     } catch (RuntimeException | Error e) {
-      LOG.error("Indexer failed and stopped", e);
-      ready.completeExceptionally(e);
+      if (shutdown.requested()) {
+        LOG.warn("Indexer failed while closing: {}", e.toString());
+      } else {
+        failure = e;
+      }
     } finally {
-      ready.completeExceptionally(new IllegalStateException("indexer stopped"));
-      try {
-        consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
-      } catch (RuntimeException e) {
-        LOG.debug("Closing consumer", e);
+      if (failure != null) {
+        LOG.error("Indexer stopped on a fatal error; offsets after the last committed batch are not committed: {}",
+            failure.toString(), failure);
+        ready.completeExceptionally(failure);
+      } else {
+        ready.completeExceptionally(new IllegalStateException("indexer closed"));
       }
-      try {
-        producer.close(Duration.ofSeconds(2));
-      } catch (RuntimeException e) {
-        LOG.debug("Closing producer", e);
-      }
-      closeQuietly(transport);
+      closeClients();
       LOG.info("Indexer stopped: {}", stats());
-    }
-  }
-
-  private void installTemplate() {
-    int attempt = 0;
-    while (true) {
-      shutdown.checkOpen();
-      try {
-        IndexTemplate.install(client, config);
-        LOG.info("Index template {} installed for {}", config.indexPrefix(), config.indexPattern());
-        return;
-      } catch (IOException | OpenSearchException e) {
-        attempt++;
-        long delay = backoff.delayMillis(attempt);
-        LOG.warn("Cannot install index template {} (attempt {}), retrying in {} ms: {}", config.indexPrefix(), attempt, delay,
-            e.toString());
-        shutdown.sleep(delay);
+      if (failure == null) {
+        terminated.complete(null);
+      } else {
+        terminated.completeExceptionally(failure);
       }
     }
   }
 
-  /** Writes one batch: returns once every record is indexed or dead-lettered. */
+  /** Writes one batch, commits it, pauses partitions blocked by an unknown writer schema. */
   void processBatch(ConsumerRecords<byte[], byte[]> records) {
-    List<BulkWriter.Item> items = new ArrayList<>(records.count());
-    List<DeadLetter> dead = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      if (record.value() == null) {
-        dead.add(new DeadLetter(record, DeadLetter.NULL_VALUE, "record has no value", null));
-        continue;
-      }
-      VigilEvent event;
-      try {
-        event = serde.decode(record.value());
-      } catch (RuntimeException e) {
-        dead.add(new DeadLetter(record, DeadLetter.UNDECODABLE, e.getMessage(), null));
-        continue;
-      }
-      try {
-        Map<String, Object> doc = EventDocuments.toDocument(event, config.maxBodyChars());
-        String index = EventDocuments.indexName(config.indexPrefix(), event.getTime());
-        items.add(new BulkWriter.Item(record, EventDocuments.documentId(event), index, doc));
-      } catch (RuntimeException e) {
-        dead.add(new DeadLetter(record, DeadLetter.UNCONVERTIBLE, e.toString(), event.getEventId()));
-      }
-    }
-    if (!items.isEmpty()) {
-      dead.addAll(writer.write(items));
+    BatchDecoder.Batch batch = decoder.decode(records);
+    List<DeadLetter> dead = batch.dead();
+    if (!batch.items().isEmpty()) {
+      dead.addAll(writer.write(batch.items()));
     }
     if (!dead.isEmpty()) {
       dlq.publish(dead);
     }
-    LOG.debug("Batch of {} records: {} written, {} dead-lettered", records.count(), items.size(), dead.size());
+    calls.commit(batch.offsets());
+    batch.blocked().forEach(this::block);
+    LOG.debug("Batch of {} records: {} written, {} dead-lettered, {} partitions blocked", records.count(), batch.items().size(),
+        dead.size(), batch.blocked().size());
   }
 
-  static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : records.partitions()) {
-      List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
-      ConsumerRecord<byte[], byte[]> last = list.get(list.size() - 1);
-      offsets.put(tp, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
+  private void block(TopicPartition tp, ConsumerRecord<byte[], byte[]> record) {
+    if (consumer.assignment().contains(tp)) {
+      consumer.seek(tp, record.offset());
+      consumer.pause(List.of(tp));
     }
-    return offsets;
+    blocked.put(tp, record.offset());
+    LOG.error("Record {}@{} was written with an event schema this indexer does not know: the proxy was upgraded before the "
+        + "indexer. Partition {} is paused at offset {}; nothing from there on is indexed, dead-lettered or committed "
+        + "(other partitions go on). Fix: upgrade vigil-indexer to the proxy's version; it resumes at this offset.",
+        tp, record.offset(), tp, record.offset());
   }
 
-  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+  /** Partitions taken away lose their pause; if they come back, the unknown record is met (and paused on) again. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      partitions.forEach(blocked::remove);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      // nothing to do: positions come from the committed offsets
+    }
+  }
+
+  private void closeClients() {
     try {
-      try {
-        consumer.commitSync(offsets);
-      } catch (WakeupException e) {
-        // close() woke us up after the batch was fully written: still commit it, briefly
-        consumer.commitSync(offsets, Duration.ofSeconds(2));
-      }
-      committedBatches.incrementAndGet();
-    } catch (CommitFailedException | RebalanceInProgressException e) {
-      // the group moved on (e.g. processing took longer than max.poll.interval.ms): the batch will be consumed again
-      // by whoever owns the partitions now; documents are idempotent by event id
-      LOG.warn("Offset commit failed after a rebalance; the batch will be re-consumed: {}", e.toString());
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+    } catch (RuntimeException e) {
+      LOG.debug("Closing consumer", e);
     }
+    try {
+      producer.close(Duration.ofSeconds(2));
+    } catch (RuntimeException e) {
+      LOG.debug("Closing producer", e);
+    }
+    closeQuietly(transport);
   }
 
   private static void closeQuietly(OpenSearchTransport transport) {

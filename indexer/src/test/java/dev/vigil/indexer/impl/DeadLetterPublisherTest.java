@@ -75,6 +75,27 @@ class DeadLetterPublisherTest {
     assertThat(producer.history().get(1).headers().lastHeader("vigil.dlq.event-id")).isNull();
   }
 
+  @Test
+  void shouldStopOnANonRetriableSendError() {
+    MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    DeadLetterPublisher dlq = new DeadLetterPublisher(producer, "vigil.dlq.v1",
+        new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)), new Shutdown(), new AtomicLong());
+    Thread broker = new Thread(() -> {
+      awaitHistory(producer, 1);
+      while (!producer.errorNext(new org.apache.kafka.common.errors.RecordTooLargeException("injected: too large"))) {
+        pause();
+      }
+    });
+    broker.start();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dlq.publish(
+            List.of(new DeadLetter(record(), DeadLetter.UNDECODABLE, "not avro", null))))
+        .isInstanceOf(IndexerFatalException.class)
+        .hasMessageContaining("vigil.events.v1-2@41")
+        .hasCauseInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
+    assertThat(producer.history()).as("not retried").hasSize(1);
+  }
+
   private static void awaitHistory(MockProducer<byte[], byte[]> producer, int size) {
     long deadline = System.currentTimeMillis() + 10_000;
     while (producer.history().size() < size && System.currentTimeMillis() < deadline) {

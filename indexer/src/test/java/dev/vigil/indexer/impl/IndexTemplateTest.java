@@ -43,6 +43,9 @@ class IndexTemplateTest {
       assertThat(type(m, keyword)).as(keyword).isEqualTo("keyword");
     }
     assertThat(m.at("/properties/headers/enabled").asBoolean(true)).isFalse();
+    assertThat(type(m, "/properties/kafka/properties/offset")).isEqualTo("long");
+    assertThat(type(m, "/properties/kafka/properties/partition")).isEqualTo("integer");
+    assertThat(type(m, "/properties/identity/properties/authenticated")).isEqualTo("boolean");
   }
 
   private static String type(JsonNode mappings, String pointer) {

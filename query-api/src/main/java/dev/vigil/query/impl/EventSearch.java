@@ -65,7 +65,12 @@ public final class EventSearch {
         .build();
   }
 
-  /** One session's events in order: sequence, then time, ascending. */
+  /**
+   * One session's events in order: {@code kafka.offset}, then {@code sequence}, then {@code time}, ascending. Events are
+   * keyed by session, so one session's events share a partition and their offset order is the order the gateways
+   * produced them in, across gateway instances ({@code sequence} only counts per gateway instance). Documents indexed
+   * before {@code kafka.offset} existed have none and come first (they are older).
+   */
   public static SearchRequest sessionRequest(String indexPattern, SessionQuery query) {
     return new SearchRequest.Builder()
         .index(indices(indexPattern))
@@ -74,7 +79,9 @@ public final class EventSearch {
         .trackTotalHits(t -> t.enabled(true))
         .size(query.size())
         .query(q -> q.bool(b -> b.filter(term("sessionKey", query.sessionKey()))))
-        .sort(sort("sequence", SortOrder.Asc, FieldType.Long), sort("time", SortOrder.Asc, FieldType.Date),
+        .sort(SortOptions.of(s -> s.field(f -> f.field("kafka.offset").order(SortOrder.Asc).unmappedType(FieldType.Long)
+                .missing(FieldValue.of("_first")))),
+            sort("sequence", SortOrder.Asc, FieldType.Long), sort("time", SortOrder.Asc, FieldType.Date),
             sort("eventId", SortOrder.Asc, FieldType.Keyword))
         .build();
   }

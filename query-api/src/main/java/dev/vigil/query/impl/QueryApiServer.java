@@ -1,6 +1,7 @@
 package dev.vigil.query.impl;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,24 +17,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import org.apache.hc.client5.http.auth.AuthScope;
-import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
-import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
-import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.util.Timeout;
-import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchAsyncClient;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch.core.SearchRequest;
 import org.opensearch.client.opensearch.core.SearchResponse;
 import org.opensearch.client.transport.OpenSearchTransport;
-import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vigil.indexer.OpenSearchClients;
 import dev.vigil.query.QueryApi;
 import dev.vigil.query.QueryApiConfig;
 
@@ -46,6 +42,7 @@ public final class QueryApiServer implements QueryApi {
   private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final String REQUEST_ID = "vigil.requestId";
   private static final String CALLER = "vigil.caller";
+  private static final Duration OPENSEARCH_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final QueryApiConfig config;
@@ -70,7 +67,8 @@ public final class QueryApiServer implements QueryApi {
         .compose(auth -> {
           OpenSearchTransport transport;
           try {
-            transport = transport(config);
+            transport = OpenSearchClients.transport(config.openSearchUrl(), config.openSearchUsername(),
+                config.openSearchPassword(), OPENSEARCH_RESPONSE_TIMEOUT);
           } catch (RuntimeException e) {
             auth.close();
             return Future.failedFuture(e);
@@ -78,26 +76,6 @@ public final class QueryApiServer implements QueryApi {
           QueryApiServer api = new QueryApiServer(vertx, config, auth, transport);
           return api.listen().<QueryApi>map(api).recover(e -> api.close().transform(ignored -> Future.failedFuture(e)));
         });
-  }
-
-  /** opensearch-java over HttpClient 5 with Jackson mapping (the same few lines as the indexer's factory). */
-  static OpenSearchTransport transport(QueryApiConfig config) {
-    java.net.URI uri = java.net.URI.create(config.openSearchUrl());
-    String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-    HttpHost host = new HttpHost(scheme, uri.getHost(), uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 9200);
-    ApacheHttpClient5TransportBuilder builder = ApacheHttpClient5TransportBuilder.builder(host)
-        .setMapper(new JacksonJsonpMapper())
-        .setRequestConfigCallback(rc -> rc
-            .setConnectionRequestTimeout(Timeout.ofSeconds(10))
-            .setResponseTimeout(Timeout.ofSeconds(30)))
-        .setConnectionConfigCallback(cc -> cc.setConnectTimeout(Timeout.ofSeconds(5)));
-    if (config.openSearchUsername() != null) {
-      BasicCredentialsProvider credentials = new BasicCredentialsProvider();
-      credentials.setCredentials(new AuthScope(host),
-          new UsernamePasswordCredentials(config.openSearchUsername(), config.openSearchPassword().toCharArray()));
-      builder.setHttpClientConfigCallback(http -> http.setDefaultCredentialsProvider(credentials));
-    }
-    return builder.build();
   }
 
   private Future<HttpServer> listen() {
@@ -112,12 +90,18 @@ public final class QueryApiServer implements QueryApi {
     router.errorHandler(405, ctx -> sendError(ctx,
         new ApiException(405, "method_not_allowed", "Method " + ctx.request().method() + " not allowed here")));
     router.errorHandler(500, ctx -> sendError(ctx, ApiException.internal("Internal error")));
-    return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port());
+    if (config.tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(config.tlsCertFile().toString())
+          .setKeyPath(config.tlsKeyFile().toString()));
+    }
+    return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen()
         .onSuccess(s -> {
           this.server = s;
-          LOG.info("Query API listening on {}:{}", config.host(), s.actualPort());
+          LOG.info("Query API listening on {}://{}:{}", config.tls() ? "https" : "http", config.host(), s.actualPort());
         });
   }
 

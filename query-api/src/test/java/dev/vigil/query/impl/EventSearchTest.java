@@ -57,11 +57,15 @@ class EventSearchTest {
   }
 
   @Test
-  void shouldOrderASessionBySequenceThenTime() {
+  void shouldOrderASessionByKafkaOffsetThenSequenceThenTime() {
     JsonObject body = json(EventSearch.sessionRequest("vigil-events-*", new SessionQuery("s-1", 1000)));
     JsonArray sort = body.getJsonArray("sort");
-    assertThat(sort.getJsonObject(0).getJsonObject("sequence").getString("order")).isEqualTo("asc");
-    assertThat(sort.getJsonObject(1).getJsonObject("time").getString("order")).isEqualTo("asc");
+    JsonObject offset = sort.getJsonObject(0).getJsonObject("kafka.offset");
+    assertThat(offset.getString("order")).isEqualTo("asc");
+    assertThat(offset.getString("missing")).isEqualTo("_first");
+    assertThat(offset.getString("unmapped_type")).isEqualTo("long");
+    assertThat(sort.getJsonObject(1).getJsonObject("sequence").getString("order")).isEqualTo("asc");
+    assertThat(sort.getJsonObject(2).getJsonObject("time").getString("order")).isEqualTo("asc");
     assertThat(body.getJsonObject("query").encode()).contains("\"sessionKey\"").contains("s-1");
   }
 }
