@@ -27,6 +27,11 @@ final class Services {
   interface Running extends AutoCloseable {
     int port();
 
+    /** Completes exceptionally when the service stopped on its own because of a fatal error. */
+    default java.util.concurrent.CompletionStage<Void> terminated() {
+      return new java.util.concurrent.CompletableFuture<>();
+    }
+
     /** Stops the service; bounded by the service's own close timeout. */
     @Override
     void close();
@@ -63,6 +68,11 @@ final class Services {
       @Override
       public int port() {
         return -1;
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<Void> terminated() {
+        return indexer.terminated();
       }
 
       @Override
@@ -116,12 +126,20 @@ final class Services {
         org.apache.logging.log4j.LogManager.shutdown();
       }
     }, "vigil-shutdown"));
+    int[] exit = {0};
+    running.terminated().whenComplete((v, e) -> {
+      if (e != null) {
+        LOG.error("{} stopped after a fatal error: {}", command, e.getMessage());
+        exit[0] = 1;
+        stopped.countDown();
+      }
+    });
     out.println("vigil " + command + " running" + (running.port() > 0 ? " on port " + running.port() : ""));
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return 0;
+    return exit[0];
   }
 }

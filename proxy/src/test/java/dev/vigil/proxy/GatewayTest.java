@@ -138,6 +138,7 @@ class GatewayTest {
       assertThat(rr.getDecision().getReason()).startsWith("unauthenticated: ");
       assertThat(rr.getHeaders()).doesNotContainKey("authorization");
       assertThat(events.get(0).getSessionKey()).isEqualTo("anonymous");
+      assertThat(events.get(0).getIdentity().getAuthenticated()).isFalse();
       assertThat(events.get(0).getIdentity().getUsername()).isEqualTo("system:anonymous");
       assertThat(((ResponseCompleted) events.get(1).getPayload()).getStatus()).isEqualTo(401);
       if (!c.getValue().isEmpty()) {

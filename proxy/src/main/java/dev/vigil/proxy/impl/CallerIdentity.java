@@ -20,6 +20,7 @@ record CallerIdentity(String subject, String username, List<String> groups, Stri
         .setUsername(username)
         .setGroups(List.copyOf(groups))
         .setIssuer(issuer)
+        .setAuthenticated(this != ANONYMOUS)
         .build();
   }
 }
