@@ -1,43 +1,33 @@
 package dev.vigil.embedded.kafka;
 
+import dev.vigil.embedded.DataDirs;
+
 import dev.vigil.embedded.junit.FreePorts;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
@@ -140,7 +130,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(Options options) {
         long startNanos = System.nanoTime();
         boolean tempDir = options.dataDir() == null;
-        Path dataDir = tempDir ? createTempDir() : createDirs(options.dataDir());
+        Path dataDir = tempDir ? DataDirs.createTemp("kafka") : DataDirs.create(options.dataDir(), "Kafka");
         try {
             EmbeddedKafka kafka = startWithRetries(options, dataDir, tempDir);
             LOG.info("Embedded Kafka started at {} in {} ms (data in {})", kafka.bootstrapServers(),
@@ -148,7 +138,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             return kafka;
         } catch (RuntimeException | Error e) {
             if (tempDir) {
-                deleteQuietly(dataDir);
+                DataDirs.deleteQuietly(dataDir);
             }
             throw e;
         }
@@ -301,58 +291,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public void createTopics(Collection<NewTopic> topics) {
         ensureOpen();
-        if (topics.isEmpty()) {
-            return;
-        }
-        long deadline = System.nanoTime() + TOPIC_READY_TIMEOUT.toNanos();
-        Set<String> names = new LinkedHashSet<>();
-        topics.forEach(topic -> names.add(topic.name()));
-        try {
-            Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
-            for (Map.Entry<String, ? extends java.util.concurrent.Future<Void>> result : results.entrySet()) {
-                try {
-                    result.getValue().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new KafkaException("cannot create topic " + result.getKey() + ": " + e.getCause(), e.getCause());
-                    }
-                }
-            }
-            awaitPartitionsUsable(names, deadline);
-        } catch (InterruptedException e) {
-            throw new InterruptException(e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException("topics " + names + " were not created within " + TOPIC_READY_TIMEOUT, e);
-        }
-    }
-
-    private void awaitPartitionsUsable(Set<String> names, long deadline) throws InterruptedException {
-        Throwable lastProblem = null;
-        while (true) {
-            try {
-                Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
-                        .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-                Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-                descriptions.values().forEach(description -> description.partitions().forEach(partition ->
-                        request.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest())));
-                admin.listOffsets(request).all().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-                LOG.debug("Topics {} ready ({} partitions)", names, request.size());
-                return;
-            } catch (ExecutionException e) {
-                lastProblem = e.getCause();
-            } catch (java.util.concurrent.TimeoutException e) {
-                lastProblem = e;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new TimeoutException("topics " + names + " not usable after " + TOPIC_READY_TIMEOUT
-                        + ": listOffsets still fails on some partition (last problem: " + lastProblem + ")", lastProblem);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static long remainingMillis(long deadline) {
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        TopicCreator.createAndAwait(admin, topics, TOPIC_READY_TIMEOUT);
     }
 
     private void ensureOpen() {
@@ -370,7 +309,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         long startNanos = System.nanoTime();
         shutdownQuietly(server, admin);
         if (deleteDataDirOnClose) {
-            deleteQuietly(dataDir);
+            DataDirs.deleteQuietly(dataDir);
         }
         LOG.info("Embedded Kafka at {} stopped in {} ms", bootstrapServers(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
@@ -407,41 +346,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("vigil-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for Kafka", e);
-        }
-    }
-
-    private static Path createDirs(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the Kafka data directory " + dir, e);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        List<Path> paths = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Cannot list {} for deletion: {}", dir, e.toString());
-        }
-        for (Path path : paths) {
-            try {
-                Files.deleteIfExists(path);
-            } catch (IOException e) {
-                LOG.warn("Cannot delete {}: {}", path, e.toString());
-            }
-        }
     }
 
     @Override

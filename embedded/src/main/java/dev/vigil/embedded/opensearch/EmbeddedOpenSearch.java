@@ -1,19 +1,16 @@
 package dev.vigil.embedded.opensearch;
 
+import dev.vigil.embedded.DataDirs;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.opensearch.action.admin.cluster.health.ClusterHealthResponse;
 import org.opensearch.analysis.common.CommonAnalysisPlugin;
 import org.opensearch.cluster.service.ClusterService;
@@ -124,7 +121,7 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
             System.setProperty(NETTY_PROCESSORS_PROPERTY, "false");
         }
         boolean tempDir = options.dataDir() == null;
-        Path home = tempDir ? createTempDir() : createDirs(options.dataDir());
+        Path home = tempDir ? DataDirs.createTemp("opensearch") : DataDirs.create(options.dataDir(), "OpenSearch");
         Node node = null;
         try {
             Settings.Builder settings = Settings.builder()
@@ -226,42 +223,7 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
 
     private static void cleanUp(Path home, boolean delete) {
         if (delete) {
-            deleteQuietly(home);
-        }
-    }
-
-    private static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("vigil-opensearch-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for OpenSearch", e);
-        }
-    }
-
-    private static Path createDirs(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the OpenSearch data directory " + dir, e);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        List<Path> paths = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Cannot list {} for deletion: {}", dir, e.toString());
-        }
-        for (Path path : paths) {
-            try {
-                Files.deleteIfExists(path);
-            } catch (IOException e) {
-                LOG.warn("Cannot delete {}: {}", path, e.toString());
-            }
+            DataDirs.deleteQuietly(home);
         }
     }
 
