@@ -111,6 +111,9 @@ public final class EventDocuments {
       d.put("status", rc.getStatus());
       d.put("durationMillis", rc.getDurationMillis());
       d.put("bytesToClient", rc.getBytesToClient());
+      d.put("outcome", rc.getOutcome().name());
+      d.put("framesRecorded", rc.getFramesRecorded());
+      d.put("framesDropped", rc.getFramesDropped());
       putHeaders(d, rc.getHeaders());
       putBody(d, rc.getBody(), maxBodyChars);
       putFindings(d, rc.getFindings());

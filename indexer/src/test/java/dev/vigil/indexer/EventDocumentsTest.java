@@ -96,7 +96,7 @@ class EventDocumentsTest {
 
     Map<String, Object> d = EventDocuments.toDocument(e, 1000);
 
-    assertThat(d).containsEntry("type", "response").containsEntry("status", 200).containsEntry("durationMillis", 42L)
+    assertThat(d).containsEntry("type", "response").containsEntry("status", 200).containsEntry("durationMillis", 42L).containsEntry("outcome", "COMPLETED").containsEntry("framesDropped", 0L)
         .containsEntry("bodyTruncated", false);
     @SuppressWarnings("unchecked")
     Map<String, Object> body = (Map<String, Object>) d.get("body");
