@@ -10,7 +10,10 @@ import dev.vigil.kubesim.store.Selector;
  * A small, plausible cluster for tests and the demo: namespaces {@code default}, {@code payments},
  * {@code kube-system}; a node; deployments with their running pods; services; configmaps; secrets
  * (base64 {@code data}); a service account, role and role binding; a standalone pod
- * {@code default/nginx}. Idempotent (upserts).
+ * {@code default/nginx}. The {@code payments-api} pods are meant for {@code kubectl exec}: env
+ * from values, a secret, a config map and the downward API; the config map mounted at
+ * {@code /app/config} and the database secret at {@code /var/run/secrets/payments-db}.
+ * Idempotent (upserts).
  */
 public final class DemoSeed {
 
@@ -51,6 +54,19 @@ public final class DemoSeed {
               - {name: DB_HOST, value: payments-db.payments.svc}
               - name: DB_PASSWORD
                 valueFrom: {secretKeyRef: {name: payments-db, key: password}}
+              - name: LOG_LEVEL
+                valueFrom: {configMapKeyRef: {name: payments-config, key: LOG_LEVEL}}
+              - {name: SPRING_PROFILES_ACTIVE, value: prod}
+              - name: POD_NAME
+                valueFrom: {fieldRef: {fieldPath: metadata.name}}
+              volumeMounts:
+              - {name: config, mountPath: /app/config, readOnly: true}
+              - {name: db-credentials, mountPath: /var/run/secrets/payments-db, readOnly: true}
+            volumes:
+            - name: config
+              configMap: {name: payments-config}
+            - name: db-credentials
+              secret: {secretName: payments-db}
       ---
       apiVersion: apps/v1
       kind: Deployment
@@ -62,8 +78,12 @@ public final class DemoSeed {
           metadata: {labels: {app: ledger-worker, tier: worker}}
           spec:
             containers:
-            - {name: worker, image: "registry.example.com/payments/ledger:3.2.0"}
-            - {name: metrics, image: "prom/statsd-exporter:v0.26.0"}
+            - name: worker
+              image: "registry.example.com/payments/ledger:3.2.0"
+              env: [{name: LEDGER_BATCH_SIZE, value: "500"}, {name: DB_HOST, value: payments-db.payments.svc}]
+            - name: metrics
+              image: "prom/statsd-exporter:v0.26.0"
+              ports: [{containerPort: 9102, name: metrics}]
       ---
       apiVersion: v1
       kind: Service
@@ -183,10 +203,9 @@ public final class DemoSeed {
       String ns = Json.textAt(d, "metadata", "namespace");
       Selector selector = Selector.labels(matchLabels(d.path("spec").path("selector").path("matchLabels")));
       if (store.list("pods", ns).stream().noneMatch(selector::matches)) {
-        JsonNode containers = d.path("spec").path("template").path("spec").path("containers");
+        JsonNode template = d.path("spec").path("template");
         for (int i = 0; i < d.path("spec").path("replicas").asInt(1); i++) {
-          pod(store, ns, Json.textAt(d, "metadata", "name") + "-" + i, d.path("spec").path("template").path("metadata"),
-              containers);
+          pod(store, ns, Json.textAt(d, "metadata", "name") + "-" + i, template.path("metadata"), template.path("spec"));
         }
       }
     }
@@ -199,12 +218,12 @@ public final class DemoSeed {
     return sb.toString();
   }
 
-  private static void pod(ObjectStore store, String ns, String name, JsonNode templateMeta, JsonNode containers) {
+  private static void pod(ObjectStore store, String ns, String name, JsonNode templateMeta, JsonNode spec) {
     ObjectNode pod = Json.object();
     pod.put("apiVersion", "v1").put("kind", "Pod");
     ObjectNode meta = pod.putObject("metadata").put("name", name).put("namespace", ns);
     meta.set("labels", templateMeta.path("labels").deepCopy());
-    pod.putObject("spec").set("containers", containers.deepCopy());
+    pod.set("spec", spec.deepCopy());
     store.upsert(pod);
   }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * A Kubernetes API server simulator that real kubectl accepts: discovery, CRUD, patch, watch,
- * pod logs, Table output, protobuf request bodies. For tests and the demo only — never production.
+ * pod logs, exec/attach/port-forward (a sandboxed pretend shell and server, nothing of the host),
+ * Table output, protobuf request bodies. For tests and the demo only — never production.
  */
 public interface KubeSim {
 
@@ -41,6 +42,6 @@ public interface KubeSim {
     return this;
   }
 
-  /** Ends open watches and log streams and stops listening. */
+  /** Ends open watches, log streams and exec/attach/port-forward sessions and stops listening. */
   Future<Void> close();
 }

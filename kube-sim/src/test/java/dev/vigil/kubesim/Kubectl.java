@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,7 @@ final class Kubectl {
     return dir;
   }
 
-  private ProcessBuilder builder(String... args) {
+  ProcessBuilder builder(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(BINARY);
     cmd.add("--kubeconfig=" + kubeconfig);
@@ -80,10 +81,28 @@ final class Kubectl {
 
   /** Runs kubectl to completion (killed after 30 s). */
   Result run(String... args) {
+    return run(Map.of(), null, args);
+  }
+
+  /** Runs kubectl with {@code input} as its stdin (killed after 30 s). */
+  Result runWithInput(String input, String... args) {
+    return run(Map.of(), input, args);
+  }
+
+  /** Runs kubectl with extra environment variables (killed after 30 s). */
+  Result runWithEnv(Map<String, String> env, String... args) {
+    return run(env, null, args);
+  }
+
+  private Result run(Map<String, String> env, String input, String... args) {
     try {
       Path out = Files.createTempFile(dir, "out", ".txt");
       Path err = Files.createTempFile(dir, "err", ".txt");
-      Process p = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Path in = Files.createTempFile(dir, "in", ".txt");
+      Files.writeString(in, input == null ? "" : input);
+      ProcessBuilder pb = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(in.toFile());
+      pb.environment().putAll(env);
+      Process p = pb.start();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor();
         throw new AssertionError("kubectl " + String.join(" ", args) + " timed out; stderr: " + Files.readString(err));

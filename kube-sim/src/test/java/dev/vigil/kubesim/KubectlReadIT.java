@@ -110,13 +110,6 @@ class KubectlReadIT extends KubectlFixture {
   }
 
   @Test
-  void shouldExplainThatExecIsNotSupportedYet() {
-    Kubectl.Result r = kubectl.run("exec", POD, "-n", "payments", "--", "ls");
-    assertThat(r.exitCode()).isNotZero();
-    assertThat(r.stderr()).contains("not supported by kube-sim");
-  }
-
-  @Test
   void shouldRejectAWrongToken() throws Exception {
     Path other = Files.createDirectories(dir.resolve("wrong-token"));
     Kubectl.Result r = new Kubectl(other, sim.url(), caPem, "not-the-token").run("get", "ns");

@@ -26,6 +26,7 @@ public final class KubeSimServer implements KubeSim {
   private final PodLogs podLogs = new PodLogs();
   private final RequestRecorder recorder;
   private final OpenStreams streams = new OpenStreams();
+  private final ExecSessions sessions = new ExecSessions();
   private HttpServer server;
 
   private KubeSimServer(KubeSimOptions options) {
@@ -40,8 +41,12 @@ public final class KubeSimServer implements KubeSim {
     if (options.isSeedDemo()) {
       DemoSeed.apply(sim.store);
     }
-    Router router = new Routes(vertx, sim.store, sim.podLogs, sim.recorder, sim.streams, options).router();
-    HttpServerOptions http = new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort());
+    Router router = new Routes(vertx, sim.store, sim.podLogs, sim.recorder, sim.streams, sim.sessions, options)
+        .router();
+    HttpServerOptions http = new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
+        // exec/attach/port-forward: the handlers narrow the offer to one of these before upgrading
+        .setWebSocketSubProtocols(List.of(Upgrades.V5, Upgrades.V4, Upgrades.SPDY_TUNNEL, Upgrades.PORT_FORWARD))
+        .setMaxWebSocketFrameSize(1024 * 1024).setMaxWebSocketMessageSize(4 * 1024 * 1024);
     if (options.isTls()) {
       http.setSsl(true).setKeyCertOptions(options.getKeyCert());
     }
@@ -83,7 +88,7 @@ public final class KubeSimServer implements KubeSim {
     recorder.clear();
   }
 
-  /** Watches and followed logs currently open (for tests). */
+  /** Watches, followed logs and exec/attach/port-forward sessions currently open (for tests). */
   public int openStreams() {
     return streams.size();
   }
@@ -91,6 +96,7 @@ public final class KubeSimServer implements KubeSim {
   @Override
   public Future<Void> close() {
     streams.closeAll();
+    sessions.shutdown();
     return server == null ? Future.succeededFuture() : server.close();
   }
 }

@@ -85,7 +85,8 @@ final class PodLogHandler {
     });
   }
 
-  private static String container(ObjectNode pod, String requested, String podName) {
+  /** The requested container (400 if the pod has no such container) or the default one. */
+  static String container(ObjectNode pod, String requested, String podName) {
     List<String> names = new ArrayList<>();
     for (String list : new String[] {"containers", "initContainers", "ephemeralContainers"}) {
       for (JsonNode c : pod.path("spec").path(list)) {

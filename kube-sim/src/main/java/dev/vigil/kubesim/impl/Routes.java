@@ -30,14 +30,16 @@ final class Routes {
   private final List<byte[]> tokens;
 
   Routes(Vertx vertx, ObjectStore store, PodLogs logs, RequestRecorder recorder, OpenStreams streams,
-      KubeSimOptions options) {
+      ExecSessions sessions, KubeSimOptions options) {
     this.vertx = vertx;
     this.options = options;
     this.recorder = recorder;
     this.discovery = new Discovery(store.registry());
     PodLogHandler logHandler = new PodLogHandler(vertx, store, logs, streams, options.getLogFollowInterval());
     this.resources = new ResourceHandler(store, new WatchHandler(vertx, store, streams),
-        new Subresources(store, logHandler));
+        new Subresources(store, logHandler,
+            new RemoteCommandHandler(vertx, store, logs, sessions, streams, options.getLogFollowInterval()),
+            new PortForwardHandler(vertx, store, streams)));
     this.openApi = new OpenApi(store.registry());
     this.tokens = options.getTokens().stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
   }

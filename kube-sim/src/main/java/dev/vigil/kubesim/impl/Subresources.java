@@ -14,15 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-/** The subresources: {@code status}, {@code scale}, {@code log}; exec/attach/portforward answer 501. */
+/** The subresources: {@code status}, {@code scale}, {@code log}, {@code exec}, {@code attach}, {@code portforward}. */
 final class Subresources {
 
   private final ObjectStore store;
   private final PodLogHandler logs;
+  private final RemoteCommandHandler remoteCommands;
+  private final PortForwardHandler portForward;
 
-  Subresources(ObjectStore store, PodLogHandler logs) {
+  Subresources(ObjectStore store, PodLogHandler logs, RemoteCommandHandler remoteCommands,
+      PortForwardHandler portForward) {
     this.store = store;
     this.logs = logs;
+    this.remoteCommands = remoteCommands;
+    this.portForward = portForward;
   }
 
   void handle(RoutingContext ctx, ApiPath p, ResourceType type) {
@@ -34,8 +39,9 @@ final class Subresources {
     boolean dryRun = ctx.request().params().contains("dryRun");
     switch (sub) {
       case "log" -> logs.handle(ctx, p.namespace(), p.name());
-      case "exec", "attach", "portforward" -> throw new StatusException(501, "NotImplemented",
-          type.plural() + "/" + sub + " is not supported by kube-sim yet");
+      case "exec" -> remoteCommands.handle(ctx, p.namespace(), p.name(), true);
+      case "attach" -> remoteCommands.handle(ctx, p.namespace(), p.name(), false);
+      case "portforward" -> portForward.handle(ctx, p.namespace(), p.name());
       case "status" -> status(ctx, type, p, m, dryRun);
       case "scale" -> scale(ctx, type, p, m, dryRun);
       default -> throw StatusException.methodNotAllowed(type.plural() + "/" + sub + " is not supported by kube-sim");

@@ -9,7 +9,12 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -80,5 +85,38 @@ class KubeSimLifecycleIT {
     watchEnded.get(5, TimeUnit.SECONDS);
     logsEnded.get(5, TimeUnit.SECONDS);
     assertThat(((KubeSimServer) sim).openStreams()).isZero();
+  }
+
+  private WebSocket attach(WebSocketClient ws, CompletableFuture<Short> closed) {
+    return ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(sim.port())
+        .setURI("/api/v1/namespaces/default/pods/nginx/attach?stdout=true&stdin=true")
+        .setSubProtocols(List.of("v5.channel.k8s.io"))).map(w -> {
+          w.closeHandler(v -> closed.complete(w.closeStatusCode()));
+          return w;
+        }).await();
+  }
+
+  @Test
+  void shouldForgetAnExecSessionWhenTheClientGoesAway() throws Exception {
+    WebSocketClient ws = vertx.createWebSocketClient();
+    CompletableFuture<Short> closed = new CompletableFuture<>();
+    WebSocket session = attach(ws, closed);
+    KubeSimServer server = (KubeSimServer) sim;
+    eventually(() -> server.openStreams() == 1);
+    session.close().await();
+    eventually(() -> server.openStreams() == 0);
+    ws.close().await();
+  }
+
+  @Test
+  void shouldEndExecSessionsOnClose() throws Exception {
+    WebSocketClient ws = vertx.createWebSocketClient();
+    CompletableFuture<Short> closed = new CompletableFuture<>();
+    attach(ws, closed);
+    eventually(() -> ((KubeSimServer) sim).openStreams() == 1);
+    sim.close().await();
+    assertThat(closed.get(5, TimeUnit.SECONDS)).isEqualTo((short) 1001);
+    assertThat(((KubeSimServer) sim).openStreams()).isZero();
+    ws.close().await();
   }
 }
