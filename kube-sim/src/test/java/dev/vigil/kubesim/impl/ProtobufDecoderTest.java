@@ -83,9 +83,36 @@ class ProtobufDecoderTest {
   }
 
   @Test
-  void shouldMapApiVersionsToProtoPackages() {
-    assertThat(ProtobufDecoder.protoPackage("v1")).isEqualTo("k8s.io.api.core.v1");
-    assertThat(ProtobufDecoder.protoPackage("apps/v1")).isEqualTo("k8s.io.api.apps.v1");
-    assertThat(ProtobufDecoder.protoPackage("rbac.authorization.k8s.io/v1")).isEqualTo("k8s.io.api.rbac.v1");
+  void shouldAnswer415ForAKindWithoutProtobufType() {
+    assertThatThrownBy(() -> ProtobufDecoder.decode(envelope("example.com/v1", "Widget", cm("w"))))
+        .isInstanceOf(StatusException.class).hasMessageContaining("Kind=Widget")
+        .satisfies(e -> assertThat(((StatusException) e).code()).isEqualTo(415));
+  }
+
+  @Test
+  void shouldAnswer400ForATruncatedBody() {
+    byte[] body = envelope("v1", "ConfigMap", cm("truncated-config-map"));
+    assertThatThrownBy(() -> ProtobufDecoder.decode(java.util.Arrays.copyOf(body, body.length - 8)))
+        .isInstanceOf(StatusException.class).hasMessageContaining("invalid protobuf")
+        .satisfies(e -> assertThat(((StatusException) e).code()).isEqualTo(400));
+  }
+
+  @Test
+  void shouldKeepAnEmptyDirVolumeAndInlineReferences() {
+    V1.Pod pod = V1.Pod.newBuilder().setMetadata(meta("p")).setSpec(V1.PodSpec.newBuilder()
+        .addVolumes(V1.Volume.newBuilder().setName("scratch").setVolumeSource(V1.VolumeSource.newBuilder()
+            .setEmptyDir(V1.EmptyDirVolumeSource.newBuilder())))
+        .addContainers(V1.Container.newBuilder().setName("c").setImage("nginx").addEnvFrom(V1.EnvFromSource.newBuilder()
+            .setConfigMapRef(V1.ConfigMapEnvSource.newBuilder()
+                .setLocalObjectReference(V1.LocalObjectReference.newBuilder().setName("cfg")))))).build();
+    ObjectNode json = ProtobufDecoder.decode(envelope("v1", "Pod", pod));
+    assertThat(json.path("spec").path("volumes").get(0)).isEqualTo(Json.object().put("name", "scratch")
+        .set("emptyDir", Json.object()));
+    assertThat(json.path("spec").path("containers").get(0).path("envFrom").get(0).path("configMapRef").path("name")
+        .asText()).isEqualTo("cfg");
+  }
+
+  private static V1.ConfigMap cm(String name) {
+    return V1.ConfigMap.newBuilder().setMetadata(meta(name)).putData("a", "b").build();
   }
 }
