@@ -1,12 +1,12 @@
 package dev.vigil.proxy;
 
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,12 +28,27 @@ public final class ProxyConfig {
   public static final String UPSTREAM_CONNECT_TIMEOUT = "vigil.proxy.upstream.connect-timeout";
   public static final String UPSTREAM_IDLE_TIMEOUT = "vigil.proxy.upstream.idle-timeout";
   public static final String UPSTREAM_MAX_CONNECTIONS = "vigil.proxy.upstream.max-connections";
+  public static final String UPSTREAM_SERVICE_ACCOUNT_DIR = "vigil.proxy.upstream.service-account-dir";
+  public static final String UPSTREAM_TOKEN_RELOAD_INTERVAL = "vigil.proxy.upstream.token-reload-interval";
+  public static final String UPSTREAM_TOKEN_REQUEST_SERVICE_ACCOUNT = "vigil.proxy.upstream.token-request.service-account";
+  public static final String UPSTREAM_TOKEN_REQUEST_AUDIENCES = "vigil.proxy.upstream.token-request.audiences";
+  public static final String UPSTREAM_TOKEN_REQUEST_EXPIRATION = "vigil.proxy.upstream.token-request.expiration";
+  public static final String HTTP2_ENABLED = "vigil.proxy.http2.enabled";
+  public static final String IMPERSONATION_ENABLED = "vigil.proxy.impersonation.enabled";
+  /** The default issuer's URL; named issuers use {@code vigil.proxy.oidc.issuer.<name>.*}, see {@link OidcIssuerConfig}. */
   public static final String OIDC_ISSUER = "vigil.proxy.oidc.issuer";
+  public static final String OIDC_ISSUERS = "vigil.proxy.oidc.issuers";
   public static final String OIDC_AUDIENCE = "vigil.proxy.oidc.audience";
   public static final String OIDC_USERNAME_CLAIM = "vigil.proxy.oidc.username-claim";
+  public static final String OIDC_USERNAME_PREFIX = "vigil.proxy.oidc.username-prefix";
   public static final String OIDC_GROUPS_CLAIM = "vigil.proxy.oidc.groups-claim";
+  public static final String OIDC_GROUPS_PREFIX = "vigil.proxy.oidc.groups-prefix";
   public static final String OIDC_CLOCK_SKEW = "vigil.proxy.oidc.clock-skew";
   public static final String OIDC_CA_FILE = "vigil.proxy.oidc.ca-file";
+  public static final String OIDC_ALLOW_INSECURE_HTTP = "vigil.proxy.oidc.allow-insecure-http";
+  public static final String OIDC_JWKS_REFRESH_INTERVAL = "vigil.proxy.oidc.jwks-refresh-interval";
+  public static final String OIDC_JWKS_MIN_REFRESH_INTERVAL = "vigil.proxy.oidc.jwks-min-refresh-interval";
+  static final String DEFAULT_SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
   public static final String GATEWAY_ID = "vigil.proxy.gateway-id";
   public static final String MAX_REQUEST_BODY_BYTES = "vigil.proxy.max-request-body-bytes";
   public static final String RECORD_MAX_BODY_BYTES = "vigil.proxy.record.max-body-bytes";
@@ -41,6 +56,13 @@ public final class ProxyConfig {
   public static final String SESSIONS_IDLE_TIMEOUT = "vigil.proxy.sessions.idle-timeout";
   public static final String EVENTS_TOPIC = "vigil.proxy.events.topic";
   public static final String KAFKA_PRODUCER_PREFIX = "vigil.proxy.kafka.producer";
+  public static final String SERVER_IDLE_TIMEOUT = "vigil.proxy.server.idle-timeout";
+  public static final String STREAMS_MAX_FRAMES = "vigil.proxy.streams.max-frames";
+  public static final String STREAMS_MAX_FRAME_BYTES = "vigil.proxy.streams.max-frame-bytes";
+  public static final String STREAMS_LOG_COALESCE_DELAY = "vigil.proxy.streams.logs.coalesce-delay";
+  public static final String STREAMS_LOG_COALESCE_BYTES = "vigil.proxy.streams.logs.coalesce-bytes";
+  public static final String RECORDING_QUEUE_MAX_EVENTS = "vigil.proxy.recording.queue.max-events";
+  public static final String RECORDING_QUEUE_MAX_BYTES = "vigil.proxy.recording.queue.max-bytes";
 
   private final String host;
   private final int port;
@@ -50,12 +72,16 @@ public final class ProxyConfig {
   private final Duration upstreamConnectTimeout;
   private final Duration upstreamIdleTimeout;
   private final int upstreamMaxConnections;
-  private final URI oidcIssuer;
-  private final String oidcAudience;
-  private final String usernameClaim;
-  private final String groupsClaim;
+  private final Path serviceAccountDir;
+  private final Duration tokenReloadInterval;
+  private final TokenRequestConfig tokenRequest;
+  private final boolean http2;
+  private final boolean impersonation;
+  private final List<OidcIssuerConfig> oidcIssuers;
   private final Duration clockSkew;
-  private final Path oidcCaFile;
+  private final boolean oidcAllowInsecureHttp;
+  private final Duration jwksRefreshInterval;
+  private final Duration jwksMinRefreshInterval;
   private final String gatewayId;
   private final long maxRequestBodyBytes;
   private final int recordMaxBodyBytes;
@@ -63,28 +89,48 @@ public final class ProxyConfig {
   private final Duration sessionsIdleTimeout;
   private final String eventsTopic;
   private final Map<String, Object> kafkaProducer;
+  private final Duration serverIdleTimeout;
+  private final int streamsMaxFrames;
+  private final int streamsMaxFrameBytes;
+  private final Duration streamsLogCoalesceDelay;
+  private final int streamsLogCoalesceBytes;
+  private final int recordingQueueMaxEvents;
+  private final long recordingQueueMaxBytes;
 
   private ProxyConfig(Settings s) {
     this.host = s.get(HOST, "127.0.0.1");
     this.port = s.getPort(PORT, 8443);
     this.tlsCertFile = readableFile(s, TLS_CERT_FILE, true);
     this.tlsKeyFile = readableFile(s, TLS_KEY_FILE, true);
-    this.upstreamKubeconfig = readableFile(s, UPSTREAM_KUBECONFIG, true);
+    this.upstreamKubeconfig = readableFile(s, UPSTREAM_KUBECONFIG, false);
+    this.serviceAccountDir = s.getPath(UPSTREAM_SERVICE_ACCOUNT_DIR, Path.of(DEFAULT_SERVICE_ACCOUNT_DIR));
+    if (upstreamKubeconfig == null && !Files.isReadable(serviceAccountDir.resolve("token"))) {
+      throw new ConfigException("Missing required setting " + UPSTREAM_KUBECONFIG + " (env "
+          + Settings.keyToEnv(UPSTREAM_KUBECONFIG) + "): without it the gateway uses the in-cluster service account, "
+          + "but " + serviceAccountDir.resolve("token") + " is not readable (" + UPSTREAM_SERVICE_ACCOUNT_DIR + ")");
+    }
+    this.tokenReloadInterval = positive(s, UPSTREAM_TOKEN_RELOAD_INTERVAL, Duration.ofMinutes(1));
+    this.tokenRequest = TokenRequestConfig.parse(s);
+    this.http2 = s.getBoolean(HTTP2_ENABLED, true);
+    this.impersonation = s.getBoolean(IMPERSONATION_ENABLED, true);
     this.upstreamConnectTimeout = positive(s, UPSTREAM_CONNECT_TIMEOUT, Duration.ofSeconds(10));
     this.upstreamIdleTimeout = s.getDuration(UPSTREAM_IDLE_TIMEOUT, Duration.ofSeconds(60));
     if (upstreamIdleTimeout.isNegative()) {
       throw new ConfigException("Setting " + UPSTREAM_IDLE_TIMEOUT + " must not be negative");
     }
     this.upstreamMaxConnections = s.getInt(UPSTREAM_MAX_CONNECTIONS, 256, 1, 100_000);
-    this.oidcIssuer = issuer(s.required(OIDC_ISSUER));
-    this.oidcAudience = s.get(OIDC_AUDIENCE, "vigil");
-    this.usernameClaim = s.get(OIDC_USERNAME_CLAIM, "sub");
-    this.groupsClaim = s.get(OIDC_GROUPS_CLAIM, "groups");
+    this.oidcAllowInsecureHttp = s.getBoolean(OIDC_ALLOW_INSECURE_HTTP, false);
+    this.oidcIssuers = OidcIssuerConfig.parseAll(s, oidcAllowInsecureHttp);
+    this.jwksRefreshInterval = positive(s, OIDC_JWKS_REFRESH_INTERVAL, Duration.ofMinutes(10));
+    this.jwksMinRefreshInterval = s.getDuration(OIDC_JWKS_MIN_REFRESH_INTERVAL, Duration.ofSeconds(10));
+    if (jwksMinRefreshInterval.isNegative() || jwksMinRefreshInterval.compareTo(jwksRefreshInterval) > 0) {
+      throw new ConfigException("Setting " + OIDC_JWKS_MIN_REFRESH_INTERVAL + " must be between 0 and "
+          + OIDC_JWKS_REFRESH_INTERVAL);
+    }
     this.clockSkew = s.getDuration(OIDC_CLOCK_SKEW, Duration.ofSeconds(30));
     if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new ConfigException("Setting " + OIDC_CLOCK_SKEW + " must be between 0 and 10m");
     }
-    this.oidcCaFile = readableFile(s, OIDC_CA_FILE, false);
     this.gatewayId = s.get(GATEWAY_ID, defaultGatewayId());
     this.maxRequestBodyBytes = s.getLong(MAX_REQUEST_BODY_BYTES, 3L * 1024 * 1024, 0, Long.MAX_VALUE);
     this.recordMaxBodyBytes = s.getInt(RECORD_MAX_BODY_BYTES, 64 * 1024, 0, 16 * 1024 * 1024);
@@ -92,6 +138,16 @@ public final class ProxyConfig {
     this.sessionsIdleTimeout = positive(s, SESSIONS_IDLE_TIMEOUT, Duration.ofHours(1));
     this.eventsTopic = s.get(EVENTS_TOPIC, Topics.EVENTS);
     this.kafkaProducer = Map.copyOf(s.withPrefix(KAFKA_PRODUCER_PREFIX));
+    this.serverIdleTimeout = s.getDuration(SERVER_IDLE_TIMEOUT, Duration.ofMinutes(2));
+    if (serverIdleTimeout.isNegative()) {
+      throw new ConfigException("Setting " + SERVER_IDLE_TIMEOUT + " must not be negative");
+    }
+    this.streamsMaxFrames = s.getInt(STREAMS_MAX_FRAMES, 10_000, 0, 100_000_000);
+    this.streamsMaxFrameBytes = s.getInt(STREAMS_MAX_FRAME_BYTES, 16 * 1024, 0, 16 * 1024 * 1024);
+    this.streamsLogCoalesceDelay = positive(s, STREAMS_LOG_COALESCE_DELAY, Duration.ofMillis(100));
+    this.streamsLogCoalesceBytes = s.getInt(STREAMS_LOG_COALESCE_BYTES, 4096, 1, 16 * 1024 * 1024);
+    this.recordingQueueMaxEvents = s.getInt(RECORDING_QUEUE_MAX_EVENTS, 10_000, 1, 10_000_000);
+    this.recordingQueueMaxBytes = s.getLong(RECORDING_QUEUE_MAX_BYTES, 64L * 1024 * 1024, 1, Long.MAX_VALUE);
   }
 
   /** Reads and validates the {@code vigil.proxy.*} keys of {@code settings}. */
@@ -121,19 +177,6 @@ public final class ProxyConfig {
     return d;
   }
 
-  private static URI issuer(String value) {
-    try {
-      URI uri = new URI(value);
-      String scheme = uri.getScheme();
-      if (uri.getHost() == null || !("https".equals(scheme) || "http".equals(scheme))) {
-        throw new ConfigException("Setting " + OIDC_ISSUER + " must be an http(s) URL, was '" + value + "'");
-      }
-      return uri;
-    } catch (java.net.URISyntaxException e) {
-      throw new ConfigException("Setting " + OIDC_ISSUER + " is not a valid URL: '" + value + "'");
-    }
-  }
-
   private static String defaultGatewayId() {
     try {
       return "vigil-proxy@" + InetAddress.getLocalHost().getHostName();
@@ -146,18 +189,30 @@ public final class ProxyConfig {
   public int port() { return port; }
   public Path tlsCertFile() { return tlsCertFile; }
   public Path tlsKeyFile() { return tlsKeyFile; }
-  public Path upstreamKubeconfig() { return upstreamKubeconfig; }
   public Duration upstreamConnectTimeout() { return upstreamConnectTimeout; }
   /** Zero disables it. Never applied to watch and follow streams, which are legitimately idle. */
   public Duration upstreamIdleTimeout() { return upstreamIdleTimeout; }
   public int upstreamMaxConnections() { return upstreamMaxConnections; }
-  public URI oidcIssuer() { return oidcIssuer; }
-  public String oidcAudience() { return oidcAudience; }
-  public String usernameClaim() { return usernameClaim; }
-  public String groupsClaim() { return groupsClaim; }
+  /** Null: the in-cluster service account ({@link #serviceAccountDir()}, {@code KUBERNETES_SERVICE_HOST/PORT}). */
+  public Path upstreamKubeconfig() { return upstreamKubeconfig; }
+  /** Where the in-cluster token, {@code ca.crt} and {@code namespace} are (used without a kubeconfig). */
+  public Path serviceAccountDir() { return serviceAccountDir; }
+  /** How often a token file (in-cluster, or a kubeconfig {@code tokenFile}) is re-read: projected tokens rotate. */
+  public Duration tokenReloadInterval() { return tokenReloadInterval; }
+  /** Short-lived upstream tokens via the TokenRequest API, or null to use the base credential as is. */
+  public TokenRequestConfig tokenRequest() { return tokenRequest; }
+  /** Whether the TLS listener offers HTTP/2 (ALPN {@code h2}) besides HTTP/1.1. */
+  public boolean http2() { return http2; }
+  /** Whether calls are forwarded as the caller (Impersonate-User/Group/Extra) or as the gateway itself. */
+  public boolean impersonation() { return impersonation; }
+  /** Every trusted issuer, the default one ({@code vigil.proxy.oidc.issuer}) first if configured. Never empty. */
+  public List<OidcIssuerConfig> oidcIssuers() { return oidcIssuers; }
   public Duration clockSkew() { return clockSkew; }
-  /** Extra CA (PEM) to trust for the issuer's discovery and JWKS endpoints; null uses the JVM's trust store. */
-  public Path oidcCaFile() { return oidcCaFile; }
+  public boolean oidcAllowInsecureHttp() { return oidcAllowInsecureHttp; }
+  /** Every issuer's JWKS is re-read this often and replaces the previous key set (removed keys stop verifying). */
+  public Duration jwksRefreshInterval() { return jwksRefreshInterval; }
+  /** A token with an unknown key id re-reads the JWKS at most once per this interval (per issuer). */
+  public Duration jwksMinRefreshInterval() { return jwksMinRefreshInterval; }
   public String gatewayId() { return gatewayId; }
   public long maxRequestBodyBytes() { return maxRequestBodyBytes; }
   public int recordMaxBodyBytes() { return recordMaxBodyBytes; }
@@ -166,19 +221,40 @@ public final class ProxyConfig {
   public String eventsTopic() { return eventsTopic; }
   /** The {@code vigil.proxy.kafka.producer.*} keys with the prefix removed, as given (before defaults). */
   public Map<String, Object> kafkaProducer() { return kafkaProducer; }
+  /** A caller connection with no call in progress is closed after this long; 0 disables. Never cuts streams. */
+  public Duration serverIdleTimeout() { return serverIdleTimeout; }
+  /** Frames recorded per stream (watch, followed logs, exec/attach/port-forward); the rest are counted. */
+  public int streamsMaxFrames() { return streamsMaxFrames; }
+  /** Bytes kept per recorded frame; the rest is counted and flagged truncated. */
+  public int streamsMaxFrameBytes() { return streamsMaxFrameBytes; }
+  /** A followed log's frame is recorded at most this long after its first byte arrived. */
+  public Duration streamsLogCoalesceDelay() { return streamsLogCoalesceDelay; }
+  /** Complete log lines arriving together are coalesced into one frame up to this many bytes. */
+  public int streamsLogCoalesceBytes() { return streamsLogCoalesceBytes; }
+  /** Events waiting for the Kafka sender thread at most; a full queue drops (and counts) events. */
+  public int recordingQueueMaxEvents() { return recordingQueueMaxEvents; }
+  /** Serialized bytes waiting for the Kafka sender thread at most. */
+  public long recordingQueueMaxBytes() { return recordingQueueMaxBytes; }
 
   @Override
   public String toString() {
     Map<String, Object> shown = new LinkedHashMap<>();
     kafkaProducer.forEach((k, v) -> shown.put(k, Settings.isSecretKey(k) ? "****" : v));
     return "ProxyConfig{host=" + host + ", port=" + port + ", tlsCertFile=" + tlsCertFile + ", tlsKeyFile=" + tlsKeyFile
-        + ", upstreamKubeconfig=" + upstreamKubeconfig + ", upstreamConnectTimeout=" + upstreamConnectTimeout
+        + ", upstreamKubeconfig=" + (upstreamKubeconfig != null ? upstreamKubeconfig : "in-cluster:" + serviceAccountDir)
+        + ", upstreamConnectTimeout=" + upstreamConnectTimeout
         + ", upstreamIdleTimeout=" + upstreamIdleTimeout + ", upstreamMaxConnections=" + upstreamMaxConnections
-        + ", oidcIssuer=" + oidcIssuer + ", oidcAudience=" + oidcAudience + ", usernameClaim=" + usernameClaim
-        + ", groupsClaim=" + groupsClaim + ", clockSkew=" + clockSkew + ", oidcCaFile=" + oidcCaFile
+        + ", tokenReloadInterval=" + tokenReloadInterval + ", tokenRequest=" + tokenRequest
+        + ", http2=" + http2 + ", impersonation=" + impersonation
+        + ", oidcIssuers=" + oidcIssuers + ", clockSkew=" + clockSkew + ", oidcAllowInsecureHttp=" + oidcAllowInsecureHttp
+        + ", jwksRefreshInterval=" + jwksRefreshInterval + ", jwksMinRefreshInterval=" + jwksMinRefreshInterval
         + ", gatewayId=" + gatewayId + ", maxRequestBodyBytes=" + maxRequestBodyBytes
         + ", recordMaxBodyBytes=" + recordMaxBodyBytes + ", sessionsMaxTracked=" + sessionsMaxTracked
         + ", sessionsIdleTimeout=" + sessionsIdleTimeout + ", eventsTopic=" + eventsTopic
+        + ", serverIdleTimeout=" + serverIdleTimeout + ", streamsMaxFrames=" + streamsMaxFrames
+        + ", streamsMaxFrameBytes=" + streamsMaxFrameBytes + ", streamsLogCoalesceDelay=" + streamsLogCoalesceDelay
+        + ", streamsLogCoalesceBytes=" + streamsLogCoalesceBytes + ", recordingQueueMaxEvents=" + recordingQueueMaxEvents
+        + ", recordingQueueMaxBytes=" + recordingQueueMaxBytes
         + ", kafkaProducer=" + shown + "}";
   }
 }

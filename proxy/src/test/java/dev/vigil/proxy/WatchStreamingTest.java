@@ -93,7 +93,7 @@ class WatchStreamingTest {
     assertThat(rc.getDurationMillis()).isGreaterThanOrEqualTo(2_000);
     assertThat(rc.getBytesToClient()).isPositive();
     VigilEvent received = sink.events().stream().filter(e -> e.getPayload() instanceof RequestReceived).findFirst().orElseThrow();
-    assertThat(received.getSessionKey()).isEqualTo("watch-session");
+    assertThat(received.getSessionKey()).isEqualTo("watcher/watch-session"); // owner/header
     assertThat(received.getRequest().getKubernetes().getVerb()).isEqualTo("watch");
     assertThat(done.get(0).getSequence()).isGreaterThan(received.getSequence());
   }

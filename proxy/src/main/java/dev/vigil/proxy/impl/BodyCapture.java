@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 
+import dev.vigil.proxy.impl.content.RecordedContent;
 import dev.vigil.schema.Body;
 import dev.vigil.schema.BodyEncoding;
 import io.vertx.core.buffer.Buffer;
@@ -21,13 +22,20 @@ final class BodyCapture {
 
   private final int cap;
   private final String contentType;
+  private final boolean textual;
   private final Buffer kept;
   private long total;
 
   BodyCapture(int cap, String contentType) {
+    this(cap, contentType, isTextual(contentType));
+  }
+
+  /** @param textual record as TEXT when the kept bytes are valid UTF-8, whatever the content type says */
+  BodyCapture(int cap, String contentType, boolean textual) {
     this.cap = cap;
     this.contentType = contentType;
-    this.kept = Buffer.buffer(Math.min(cap, 8192));
+    this.textual = textual;
+    this.kept = Buffer.buffer(Math.max(0, Math.min(cap, 8192)));
   }
 
   /** Feeds the next chunk of the body. */
@@ -53,9 +61,19 @@ final class BodyCapture {
     if (total == 0 && originalSize <= 0) {
       return null;
     }
+    return build(originalSize);
+  }
+
+  /** The recorded frame: like {@link #toBody()}, but an empty frame is an empty body rather than none. */
+  Body toFrameBody() {
+    return build(total);
+  }
+
+  private Body build(long originalSize) {
     boolean truncated = originalSize > kept.length() || total > kept.length();
     byte[] bytes = kept.getBytes();
-    String text = isTextual(contentType) ? utf8(bytes, truncated) : null;
+    String text = textual ? utf8(bytes, truncated) : null;
+    text = RecordedContent.text(contentType, bytes, truncated, text); // protobuf, YAML captured whole -> JSON text
     return Body.newBuilder()
         .setContentType(contentType)
         .setEncoding(text != null ? BodyEncoding.TEXT : BodyEncoding.BASE64)

@@ -5,17 +5,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 /**
  * Canonicalises a raw (still percent-encoded) request path so that policy, recording and the upstream all see the
- * same path: percent-encoded unreserved characters are decoded (RFC 3986 §6.2.2.2, so {@code %2E%2E} is a dot
- * segment), repeated slashes collapse, {@code .} and {@code ..} segments are resolved. A path whose {@code ..} would
- * climb above the root, that contains an encoded {@code /} or NUL inside a segment, or malformed percent-encoding is
- * rejected. Other percent-encodings are kept as they are (upper-cased hex).
+ * same path. Percent-encoded unreserved characters are decoded (RFC 3986 §6.2.2.2) and other escapes upper-cased;
+ * repeated slashes collapse; a trailing slash is kept (kube-apiserver ignores it).
+ *
+ * <p>Refused (400): a path not starting with {@code /}, malformed percent-encoding, an encoded {@code /}, {@code \}
+ * or NUL inside a segment, and any {@code .} or {@code ..} segment, literal or encoded. kube-apiserver never resolves
+ * dot segments — its RequestInfo would take {@code ..} for a resource or a name and the call could not succeed — so
+ * the gateway refuses them rather than resolving them into a path the caller did not write. Everything else,
+ * including {@code ;} (kube-apiserver has no matrix parameters: {@code pods;x=1} is a resource name), stays as sent.
  */
 final class CanonicalPath {
 
@@ -30,37 +32,23 @@ final class CanonicalPath {
       throw new InvalidRequestException("request path must start with '/'");
     }
     String[] raw = rawPath.split("/", -1);
-    Deque<String> out = new ArrayDeque<>();
+    StringBuilder sb = new StringBuilder(rawPath.length());
     boolean trailingSlash = false;
     for (int i = 1; i < raw.length; i++) {
       String segment = normalizeSegment(raw[i]);
-      boolean last = i == raw.length - 1;
-      switch (segment) {
-        case "":
-          trailingSlash = last;
-          break;
-        case ".":
-          trailingSlash = last;
-          break;
-        case "..":
-          if (out.isEmpty()) {
-            throw new InvalidRequestException("request path escapes the root with '..'");
-          }
-          out.removeLast();
-          trailingSlash = last;
-          break;
-        default:
-          out.addLast(segment);
-          trailingSlash = false;
-          break;
+      if (segment.isEmpty()) {
+        trailingSlash = i == raw.length - 1;
+        continue;
       }
+      if (".".equals(segment) || "..".equals(segment)) {
+        throw new InvalidRequestException("request path contains a '" + segment
+            + "' segment; the Kubernetes API does not resolve dot segments");
+      }
+      sb.append('/').append(segment);
+      trailingSlash = false;
     }
-    if (out.isEmpty()) {
+    if (sb.length() == 0) {
       return "/";
-    }
-    StringBuilder sb = new StringBuilder(rawPath.length());
-    for (String s : out) {
-      sb.append('/').append(s);
     }
     if (trailingSlash) {
       sb.append('/');
@@ -68,7 +56,7 @@ final class CanonicalPath {
     return sb.toString();
   }
 
-  /** The percent-decoded segments of a canonical path, without empty ones. */
+  /** The percent-decoded segments of a canonical path, without empty ones (kube-apiserver's {@code splitPath}). */
   static List<String> decodedSegments(String canonicalPath) throws InvalidRequestException {
     List<String> out = new ArrayList<>();
     for (String s : canonicalPath.split("/")) {

@@ -4,15 +4,22 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
-/** Passes a body through unchanged, as it arrives, while feeding a {@link BodyCapture}. */
+/**
+ * Passes a body through unchanged, as it arrives, while showing each chunk to a tap (a {@link BodyCapture}, or a
+ * stream framer) just before it is relayed. Taps only copy what they keep; they never hold a chunk back.
+ */
 final class CapturingReadStream implements ReadStream<Buffer> {
 
   private final ReadStream<Buffer> source;
-  private final BodyCapture capture;
+  private final Handler<Buffer> tap;
 
   CapturingReadStream(ReadStream<Buffer> source, BodyCapture capture) {
+    this(source, capture::append);
+  }
+
+  CapturingReadStream(ReadStream<Buffer> source, Handler<Buffer> tap) {
     this.source = source;
-    this.capture = capture;
+    this.tap = tap;
   }
 
   @Override
@@ -21,7 +28,7 @@ final class CapturingReadStream implements ReadStream<Buffer> {
       source.handler(null);
     } else {
       source.handler(chunk -> {
-        capture.append(chunk);
+        tap.handle(chunk);
         handler.handle(chunk);
       });
     }

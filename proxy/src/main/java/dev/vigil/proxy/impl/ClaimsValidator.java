@@ -3,29 +3,48 @@ package dev.vigil.proxy.impl;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.vigil.proxy.OidcIssuerConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
  * Checks the claims of a token whose signature was already verified: {@code iss} is the issuer, {@code aud}
  * contains the audience, {@code exp} is present and not passed, {@code nbf} and {@code iat} are not in the future
- * (each with the configured clock skew), {@code sub} is present. Then maps the caller's identity from the
- * configured username and groups claims.
+ * (each with the configured clock skew), {@code sub} is present. Then maps the caller's Kubernetes identity as
+ * kube-apiserver does: username = prefix + the username claim (with claim {@code email}, {@code email_verified} must
+ * be true when present), groups = prefix + each value of the groups claim (a string or a list of strings).
+ *
+ * <p>Mapped names starting with {@code system:} are refused: Kubernetes reserves them for its own identities
+ * (an issuer must never be able to assert {@code system:masters} through impersonation). Names with control
+ * characters are refused too: they cannot travel in an {@code Impersonate-*} header.
  */
 final class ClaimsValidator {
+
+  static final String RESERVED_PREFIX = "system:";
 
   private final String issuer;
   private final String audience;
   private final String usernameClaim;
+  private final String usernamePrefix;
   private final String groupsClaim;
+  private final String groupsPrefix;
   private final long skewSeconds;
 
-  ClaimsValidator(String issuer, String audience, String usernameClaim, String groupsClaim, long skewSeconds) {
+  ClaimsValidator(String issuer, String audience, String usernameClaim, String usernamePrefix, String groupsClaim,
+      String groupsPrefix, long skewSeconds) {
     this.issuer = issuer;
     this.audience = audience;
     this.usernameClaim = usernameClaim;
+    this.usernamePrefix = usernamePrefix;
     this.groupsClaim = groupsClaim;
+    this.groupsPrefix = groupsPrefix;
     this.skewSeconds = skewSeconds;
+  }
+
+  /** For an issuer whose discovered identifier is {@code issuer}. */
+  ClaimsValidator(String issuer, OidcIssuerConfig config, long skewSeconds) {
+    this(issuer, config.audience(), config.usernameClaim(), config.usernamePrefix(), config.groupsClaim(),
+        config.groupsPrefix(), skewSeconds);
   }
 
   CallerIdentity validate(JsonObject claims, long nowEpochSeconds) throws AuthenticationException {
@@ -54,11 +73,52 @@ final class ClaimsValidator {
     if (!(sub instanceof String) || ((String) sub).isEmpty()) {
       throw new AuthenticationException("token has no sub claim");
     }
-    Object username = claims.getValue(usernameClaim);
-    if (!(username instanceof String) || ((String) username).isEmpty()) {
+    return new CallerIdentity((String) sub, username(claims), groups(claims.getValue(groupsClaim)), issuer);
+  }
+
+  private String username(JsonObject claims) throws AuthenticationException {
+    Object value = claims.getValue(usernameClaim);
+    if (!(value instanceof String) || ((String) value).isEmpty()) {
       throw new AuthenticationException("token has no " + usernameClaim + " claim");
     }
-    return new CallerIdentity((String) sub, (String) username, groups(claims.getValue(groupsClaim)), issuer);
+    if ("email".equals(usernameClaim) && claims.containsKey("email_verified")
+        && !Boolean.TRUE.equals(claims.getValue("email_verified"))) {
+      throw new AuthenticationException("token email is not verified (email_verified)");
+    }
+    return mapped(usernamePrefix + value, "username");
+  }
+
+  private List<String> groups(Object value) throws AuthenticationException {
+    if (value == null) {
+      return List.of();
+    }
+    if (value instanceof String) {
+      return List.of(mapped(groupsPrefix + value, "group"));
+    }
+    if (value instanceof JsonArray) {
+      List<String> out = new ArrayList<>();
+      for (Object g : (JsonArray) value) {
+        if (!(g instanceof String)) {
+          throw new AuthenticationException("token groups claim must hold strings");
+        }
+        out.add(mapped(groupsPrefix + g, "group"));
+      }
+      return out;
+    }
+    throw new AuthenticationException("token groups claim must be a string or a list of strings");
+  }
+
+  private static String mapped(String name, String what) throws AuthenticationException {
+    if (name.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length())) {
+      throw new AuthenticationException("token maps to a reserved " + what + " (system:*)");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        throw new AuthenticationException("token " + what + " contains control characters");
+      }
+    }
+    return name;
   }
 
   private boolean audienceMatches(Object aud) {
@@ -80,25 +140,5 @@ final class ClaimsValidator {
       return ((Number) v).longValue();
     }
     throw new AuthenticationException("token claim " + name + " is not a number");
-  }
-
-  private static List<String> groups(Object value) throws AuthenticationException {
-    if (value == null) {
-      return List.of();
-    }
-    if (value instanceof String) {
-      return List.of((String) value);
-    }
-    if (value instanceof JsonArray) {
-      List<String> out = new ArrayList<>();
-      for (Object g : (JsonArray) value) {
-        if (!(g instanceof String)) {
-          throw new AuthenticationException("token groups claim must hold strings");
-        }
-        out.add((String) g);
-      }
-      return out;
-    }
-    throw new AuthenticationException("token groups claim must be a string or a list of strings");
   }
 }

@@ -7,12 +7,16 @@ import java.util.function.LongSupplier;
 
 import dev.vigil.schema.Body;
 import dev.vigil.schema.Channel;
+import dev.vigil.schema.Direction;
 import dev.vigil.schema.Effect;
 import dev.vigil.schema.KubernetesRequestInfo;
 import dev.vigil.schema.PolicyDecision;
 import dev.vigil.schema.RequestReceived;
 import dev.vigil.schema.RequestRef;
 import dev.vigil.schema.ResponseCompleted;
+import dev.vigil.schema.ResponseOutcome;
+import dev.vigil.schema.StreamFrame;
+import dev.vigil.schema.StreamKind;
 import dev.vigil.schema.UpstreamError;
 import dev.vigil.schema.VigilEvent;
 
@@ -66,12 +70,33 @@ final class EventFactory {
 
   VigilEvent responseCompleted(Exchange ex, int status, Map<String, String> headers, Body body, long durationMillis,
       long bytesToClient) {
+    return responseCompleted(ex, status, headers, body, durationMillis, bytesToClient, ResponseOutcome.COMPLETED, 0, 0);
+  }
+
+  VigilEvent responseCompleted(Exchange ex, int status, Map<String, String> headers, Body body, long durationMillis,
+      long bytesToClient, ResponseOutcome outcome, long framesRecorded, long framesDropped) {
     return envelope(ex, ResponseCompleted.newBuilder()
+        .setOutcome(outcome)
+        .setFramesRecorded(framesRecorded)
+        .setFramesDropped(framesDropped)
         .setStatus(status)
         .setHeaders(Map.copyOf(headers))
         .setBody(body)
         .setDurationMillis(durationMillis)
         .setBytesToClient(bytesToClient)
+        .setFindings(List.of())
+        .build());
+  }
+
+  VigilEvent streamFrame(Exchange ex, StreamKind kind, long frameIndex, Direction direction, Integer channelNumber,
+      String watchEventType, Body data) {
+    return envelope(ex, StreamFrame.newBuilder()
+        .setStream(kind)
+        .setFrameIndex(frameIndex)
+        .setDirection(direction)
+        .setChannelNumber(channelNumber)
+        .setWatchEventType(watchEventType)
+        .setData(data)
         .setFindings(List.of())
         .build());
   }

@@ -16,10 +16,25 @@ final class Exchange {
   String sessionKey = SessionKeys.ANONYMOUS;
   CallerIdentity caller = CallerIdentity.ANONYMOUS;
   RequestRef ref;
-  /** A watch or a followed log: legitimately idle for long periods, so no upstream idle timeout. */
+  /**
+   * Long-running in kube-apiserver's sense (verb watch or proxy; subresource attach, exec, proxy, log, portforward):
+   * legitimately idle for long periods, so no upstream idle timeout.
+   */
   boolean longRunning;
+  /** The parsed request once the call was admitted (canonical path and query, attributes); null before. */
+  RequestInfoParser.ParsedRequest parsed;
   PrefetchingBody requestBody;
   boolean clientClosed;
+  /** The caller's side failed while the response was relayed (HTTP/2 stream reset, connection lost). */
+  boolean callerFailed;
+  /** Set once the RequestReceived event was recorded. */
+  boolean receivedRecorded;
+  /** The frames of a streamed response or WebSocket relay; null for plain calls. */
+  FrameRecorder frames;
+  /** The gateway relays this call itself (WebSocket terminated on both sides): the proxy must not answer it. */
+  boolean relayedByGateway;
+  /** Close the caller's connection once the answer was sent (its request body was not read to the end). */
+  boolean closeConnection;
   /** The gateway's own answer when the call was not forwarded or the upstream failed; null when relayed. */
   StatusErrors.StatusError shortCircuit;
   /** Set once the ResponseCompleted or UpstreamError event was recorded: exactly one per call. */

@@ -1,12 +1,18 @@
 package dev.vigil.proxy.impl;
 
+import java.util.Locale;
 import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.vigil.schema.Body;
 import dev.vigil.schema.PolicyDecision;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
@@ -14,115 +20,204 @@ import io.vertx.httpproxy.ProxyResponse;
 
 /**
  * The request side of the gateway, as a vertx-http-proxy interceptor: authenticate, resolve the session, canonicalise
- * and parse the path, bound the body, record RequestReceived, rewrite headers and URI, forward. Anything refused is
- * answered here with a Kubernetes Status and recorded as a DENY; an unreachable upstream becomes a 502/504 Status
- * and an UpstreamError event. The response side is {@link ResponseRecorder}.
+ * and parse the path and query, bound and read the body, record RequestReceived, rewrite headers and URI, forward.
+ * WebSocket upgrades are terminated here and relayed message by message ({@link WebSocketRelay}). Anything refused
+ * is answered with a Kubernetes Status and recorded as a DENY; an unreachable upstream becomes a 502/504 Status and
+ * an UpstreamError event; a failure of the gateway itself a 500 Status. The response side is {@link ResponseRecorder}.
  */
 final class GatewayInterceptor implements ProxyInterceptor {
 
   static final String EXCHANGE = "vigil.exchange";
+  static final String SPDY_REFUSED = "Vigil relays exec/attach/port-forward over WebSocket only; use kubectl >= 1.30 "
+      + "(WebSocket is the default) or set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true (exec, attach, cp) and "
+      + "KUBECTL_PORT_FORWARD_WEBSOCKETS=true (port-forward)";
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayInterceptor.class);
 
+  private final Vertx vertx;
   private final TokenAuthenticator authenticator;
   private final RequestInfoParser parser = new RequestInfoParser();
   private final HeaderPolicy headers;
   private final CallRecorder recorder;
   private final ShortCircuits shortCircuits;
   private final UpstreamTarget upstream;
-  private final long maxRequestBodyBytes;
-  private final int recordMaxBodyBytes;
+  private final WebSocketRelays relays;
+  private final GatewayLimits limits;
   private final LongSupplier nanoClock;
   private final LongSupplier wallClock;
 
-  GatewayInterceptor(TokenAuthenticator authenticator, HeaderPolicy headers, CallRecorder recorder,
-      ShortCircuits shortCircuits, UpstreamTarget upstream, long maxRequestBodyBytes, int recordMaxBodyBytes,
+  GatewayInterceptor(Vertx vertx, TokenAuthenticator authenticator, HeaderPolicy headers, CallRecorder recorder,
+      ShortCircuits shortCircuits, UpstreamTarget upstream, WebSocketRelays relays, GatewayLimits limits,
       LongSupplier nanoClock, LongSupplier wallClock) {
+    this.vertx = vertx;
     this.authenticator = authenticator;
     this.headers = headers;
     this.recorder = recorder;
     this.shortCircuits = shortCircuits;
     this.upstream = upstream;
-    this.maxRequestBodyBytes = maxRequestBodyBytes;
-    this.recordMaxBodyBytes = recordMaxBodyBytes;
+    this.relays = relays;
+    this.limits = limits;
     this.nanoClock = nanoClock;
     this.wallClock = wallClock;
   }
 
-  @Override
-  public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
-    HttpServerRequest req = ctx.request().proxiedRequest();
+  /** A new exchange for {@code req}, its reference built from the raw path (replaced once the path is parsed). */
+  Exchange begin(HttpServerRequest req) {
     Exchange ex = new Exchange(req, nanoClock.getAsLong(), wallClock.getAsLong());
-    ctx.set(EXCHANGE, ex);
     req.response().closeHandler(v -> ex.clientClosed = true);
     ex.ref = EventFactory.ref(ex.requestId, req.method().name(), req.path(), emptyToNull(req.query()),
         source(req), req.getHeader(HttpHeaders.USER_AGENT), null);
-    return authenticator.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION)).transform(ar -> {
-      if (ar.failed()) {
-        String why = ar.cause() instanceof AuthenticationException ? ar.cause().getMessage() : "authentication failed";
-        return refuse(ctx, ex, StatusErrors.unauthorized(why), EventFactory.deny("authentication", "unauthenticated: " + why));
-      }
-      return admit(ctx, ex, ar.result());
-    });
+    return ex;
+  }
+
+  /** Authenticates the caller of {@code ex} (the identity, or null when the credentials are not valid). */
+  Future<CallerIdentity> identify(Exchange ex) {
+    return authenticator.authenticate(ex.request.headers());
+  }
+
+  @Override
+  public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+    Exchange ex = begin(ctx.request().proxiedRequest());
+    ctx.set(EXCHANGE, ex);
+    Future<ProxyResponse> result;
+    try {
+      result = identify(ex).transform(ar -> {
+        if (ar.failed()) {
+          String why = ar.cause() instanceof AuthenticationException ? ar.cause().getMessage() : "authentication failed";
+          return refuse(ctx, ex, StatusErrors.unauthorized(why), EventFactory.deny("authentication", "unauthenticated: " + why));
+        }
+        return admit(ctx, ex, ar.result());
+      });
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    return result.recover(err -> internalError(ctx, ex, err));
   }
 
   @Override
   public Future<Void> handleProxyResponse(ProxyContext ctx) {
-    return ResponseRecorder.handle(ctx, recorder, shortCircuits, recordMaxBodyBytes);
+    Exchange ex = ctx.get(EXCHANGE, Exchange.class);
+    if (ex != null && ex.relayedByGateway) {
+      return Future.succeededFuture();
+    }
+    try {
+      return ResponseRecorder.handle(ctx, recorder, shortCircuits, limits, vertx);
+    } catch (RuntimeException e) {
+      LOG.error("Gateway failure relaying the response of call {}", ex == null ? "?" : ex.requestId, e);
+      return ResponseRecorder.failed(ctx, ex, recorder);
+    }
   }
 
   private Future<ProxyResponse> admit(ProxyContext ctx, Exchange ex, CallerIdentity caller) {
     HttpServerRequest req = ex.request;
     ex.caller = caller;
-    ex.sessionKey = caller.subject();
+    ex.sessionKey = SessionKeys.owner(caller.username()); // kept if the session header is refused
     RequestInfoParser.ParsedRequest parsed;
     try {
-      ex.sessionKey = SessionKeys.resolve(req.getHeader(SessionKeys.HEADER), caller.subject());
+      ex.sessionKey = SessionKeys.resolve(req.getHeader(SessionKeys.HEADER), caller);
       parsed = parser.parse(req.method().name(), req.path(), req.query());
     } catch (InvalidRequestException e) {
       return refuse(ctx, ex, StatusErrors.badRequest(e.getMessage()), EventFactory.deny("request-validation", e.getMessage()));
     }
+    ex.parsed = parsed;
     ex.ref = EventFactory.ref(ex.requestId, req.method().name(), parsed.canonicalPath(), parsed.query(),
         ex.ref.getSourceAddress(), ex.ref.getUserAgent(), parsed.info());
-    ex.longRunning = "watch".equals(parsed.info().getVerb())
-        || "true".equals(RequestInfoParser.param(parsed.query(), "follow"));
+    ex.longRunning = parsed.longRunning();
+    if (isSpdyUpgrade(req)) {
+      return refuse(ctx, ex, StatusErrors.badRequest(SPDY_REFUSED), EventFactory.deny("protocol", "SPDY upgrade refused"));
+    }
+    if (ctx.isWebSocket()) {
+      return webSocket(ctx, ex);
+    }
     long declared = contentLength(req);
-    if (declared > maxRequestBodyBytes) {
+    if (declared > limits.maxRequestBodyBytes()) {
       return tooLarge(ctx, ex);
     }
-    boolean chunked = req.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
-    if (ctx.isWebSocket() || (declared <= 0 && !chunked)) {
-      if (!ctx.isWebSocket()) {
-        ctx.request().setBody(null);
-        req.resume(); // nothing to read; let the (empty) request end
-      }
-      return forward(ctx, ex, parsed, null);
+    boolean unknownLength = declared < 0
+        && (req.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true) || req.version() == HttpVersion.HTTP_2);
+    if (declared <= 0 && !unknownLength) {
+      ctx.request().setBody(null);
+      req.resume(); // nothing to read; let the (empty) request end
+      return forward(ctx, ex, null);
     }
     String contentType = req.getHeader(HttpHeaders.CONTENT_TYPE);
-    PrefetchingBody body = new PrefetchingBody(req, new BodyCapture(recordMaxBodyBytes, contentType), maxRequestBodyBytes);
+    PrefetchingBody body = new PrefetchingBody(req, new BodyCapture(limits.recordMaxBodyBytes(), contentType),
+        limits.maxRequestBodyBytes());
     ex.requestBody = body;
-    return body.prefetch(recordMaxBodyBytes).transform(ar -> {
+    // A body of unknown length is read whole (up to the limit) first: its size and recording are then exact, and an
+    // over-limit body is refused before anything reaches the upstream.
+    long max = limits.maxRequestBodyBytes();
+    long target = unknownLength ? (max == Long.MAX_VALUE ? max : max + 1) : limits.recordMaxBodyBytes();
+    Future<Void> prefetched = body.prefetch(target);
+    watchBodyProgress(body, prefetched);
+    return prefetched.transform(ar -> {
       if (ar.failed()) {
-        return ar.cause() instanceof PrefetchingBody.TooLargeException
-            ? tooLarge(ctx, ex)
-            : refuse(ctx, ex, StatusErrors.badRequest("the request body could not be read"),
-                EventFactory.deny("request-validation", "request body could not be read"));
+        return bodyFailed(ctx, ex, ar.cause());
       }
       long length = body.ended() ? body.capture().total() : declared;
-      ctx.request().setBody(io.vertx.httpproxy.Body.body(body, length, contentType));
-      return forward(ctx, ex, parsed, body.capture().toBody(Math.max(declared, body.capture().total())));
+      ctx.request().setBody(length == 0 ? null : io.vertx.httpproxy.Body.body(body, length, contentType));
+      return forward(ctx, ex, body.capture().toBody(Math.max(declared, body.capture().total())));
     });
   }
 
-  private Future<ProxyResponse> forward(ProxyContext ctx, Exchange ex, RequestInfoParser.ParsedRequest parsed, Body body) {
+  private Future<ProxyResponse> bodyFailed(ProxyContext ctx, Exchange ex, Throwable cause) {
+    if (cause instanceof PrefetchingBody.TooLargeException) {
+      return tooLarge(ctx, ex);
+    }
+    ex.closeConnection = true;
+    if (cause instanceof BodyStalledException) {
+      return refuse(ctx, ex, new StatusErrors.StatusError(408, "Timeout", cause.getMessage()),
+          EventFactory.deny("request-timeout", cause.getMessage()));
+    }
+    return refuse(ctx, ex, StatusErrors.badRequest("the request body could not be read"),
+        EventFactory.deny("request-validation", "request body could not be read"));
+  }
+
+  /** Fails the prefetch when the caller sends nothing for the body idle timeout. */
+  private void watchBodyProgress(PrefetchingBody body, Future<Void> prefetched) {
+    long idle = limits.bodyIdleMillis();
+    if (idle <= 0 || prefetched.isComplete()) {
+      return;
+    }
+    long[] seen = {body.received()};
+    long timer = vertx.setPeriodic(idle, id -> {
+      if (body.received() == seen[0]) {
+        body.abort(new BodyStalledException("no request body bytes received for " + idle + " ms"));
+      }
+      seen[0] = body.received();
+    });
+    prefetched.onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  private Future<ProxyResponse> forward(ProxyContext ctx, Exchange ex, Body body) {
     ProxyRequest preq = ctx.request();
     recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), body, EventFactory.allow());
-    headers.prepareUpstream(preq.headers(), ctx.isWebSocket(), ex.caller);
-    preq.setURI(upstream.basePath() + parsed.canonicalPath() + (parsed.query() == null ? "" : "?" + parsed.query()));
+    headers.prepareUpstream(preq.headers(), false, ex);
+    preq.setURI(upstreamUri(ex.parsed));
     return ctx.sendRequest().recover(err -> upstreamFailed(ctx, ex, err));
+  }
+
+  /** Terminates the caller's WebSocket upgrade here and relays it message by message (exec, attach, port-forward). */
+  private Future<ProxyResponse> webSocket(ProxyContext ctx, Exchange ex) {
+    ProxyRequest preq = ctx.request();
+    recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), null, EventFactory.allow());
+    headers.prepareUpstream(preq.headers(), true, ex);
+    return relays.start(ex, upstreamUri(ex.parsed), preq.headers()).transform(ar -> {
+      if (ar.failed()) {
+        return upstreamFailed(ctx, ex, ar.cause());
+      }
+      ex.relayedByGateway = true;
+      return Future.succeededFuture(preq.response());
+    });
+  }
+
+  private String upstreamUri(RequestInfoParser.ParsedRequest parsed) {
+    return upstream.basePath() + parsed.canonicalPath() + (parsed.query() == null ? "" : "?" + parsed.query());
   }
 
   private Future<ProxyResponse> upstreamFailed(ProxyContext ctx, Exchange ex, Throwable err) {
     if (ex.requestBody != null && ex.requestBody.tooLarge()) {
-      return Future.succeededFuture(shortCircuits.respond(ctx, ex, StatusErrors.tooLarge(maxRequestBodyBytes)));
+      ex.closeConnection = true;
+      return Future.succeededFuture(shortCircuits.respond(ctx, ex, StatusErrors.tooLarge(limits.maxRequestBodyBytes())));
     }
     UpstreamFailures.Failure failure = UpstreamFailures.classify(err);
     StatusErrors.StatusError status = failure.status() == 504
@@ -133,15 +228,44 @@ final class GatewayInterceptor implements ProxyInterceptor {
   }
 
   private Future<ProxyResponse> tooLarge(ProxyContext ctx, Exchange ex) {
-    ex.request.response().putHeader(HttpHeaders.CONNECTION, "close");
-    return refuse(ctx, ex, StatusErrors.tooLarge(maxRequestBodyBytes),
-        EventFactory.deny("request-size", "request body exceeds " + maxRequestBodyBytes + " bytes"));
+    ex.closeConnection = true;
+    return refuse(ctx, ex, StatusErrors.tooLarge(limits.maxRequestBodyBytes()),
+        EventFactory.deny("request-size", "request body exceeds " + limits.maxRequestBodyBytes() + " bytes"));
   }
 
   /** Records a DENY for the call and answers it with {@code status} without forwarding anything. */
   private Future<ProxyResponse> refuse(ProxyContext ctx, Exchange ex, StatusErrors.StatusError status, PolicyDecision decision) {
     recorder.received(ex, HeaderPolicy.forRecording(ctx.request().headers()), null, decision);
     return Future.succeededFuture(shortCircuits.respond(ctx, ex, status));
+  }
+
+  /** A failure of the gateway itself: logged (no headers or bodies), recorded, answered with a 500 Status if possible. */
+  private Future<ProxyResponse> internalError(ProxyContext ctx, Exchange ex, Throwable err) {
+    LOG.error("Gateway failure handling call {}", ex.requestId, err);
+    if (!ex.receivedRecorded) {
+      try {
+        recorder.received(ex, HeaderPolicy.forRecording(ex.request.headers()), null,
+            EventFactory.deny("internal-error", "gateway error: " + err.getClass().getSimpleName()));
+      } catch (RuntimeException e) {
+        LOG.error("Could not record the failed call {}", ex.requestId, e);
+      }
+    }
+    if (ex.relayedByGateway || ex.request.response().headWritten()) {
+      ex.relayedByGateway = true;
+      return Future.succeededFuture(ctx.request().response());
+    }
+    ex.closeConnection = ex.requestBody != null && !ex.requestBody.ended();
+    return Future.succeededFuture(shortCircuits.respond(ctx, ex, new StatusErrors.StatusError(500, "InternalError",
+        "the Vigil gateway failed to handle the request (request id " + ex.requestId + ")")));
+  }
+
+  static boolean isSpdyUpgrade(HttpServerRequest req) {
+    for (String v : req.headers().getAll(HttpHeaders.UPGRADE)) {
+      if (v.toLowerCase(Locale.ROOT).contains("spdy/")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long contentLength(HttpServerRequest req) {
@@ -162,5 +286,14 @@ final class GatewayInterceptor implements ProxyInterceptor {
 
   private static String emptyToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
+  }
+
+  /** The caller stopped sending its request body. */
+  static final class BodyStalledException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BodyStalledException(String message) {
+      super(message, null, false, false);
+    }
   }
 }

@@ -1,35 +1,72 @@
 package dev.vigil.proxy.impl;
 
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 
-/** {@code GET /vigil/healthz}: no authentication, 200 with a small JSON document (never anything secret). */
-final class HealthHandler implements Handler<HttpServerRequest> {
+/**
+ * The gateway's own endpoints, answered directly (never forwarded, never recorded):
+ * <ul>
+ *   <li>{@code GET /vigil/healthz}: liveness only, no authentication, {@code {"status":"ok"}};</li>
+ *   <li>{@code GET /vigil/status}: gateway id and counters (events recorded/failed, sessions tracked), for callers on
+ *       loopback or presenting a token the gateway accepts; others get a 401 Status.</li>
+ * </ul>
+ */
+final class HealthHandler {
 
   static final String PATH = "/vigil/healthz";
+  static final String STATUS_PATH = "/vigil/status";
 
   private final String gatewayId;
   private final CountingSink sink;
   private final SessionKeys sessions;
+  private final TokenAuthenticator authenticator;
 
-  HealthHandler(String gatewayId, CountingSink sink, SessionKeys sessions) {
+  HealthHandler(String gatewayId, CountingSink sink, SessionKeys sessions, TokenAuthenticator authenticator) {
     this.gatewayId = gatewayId;
     this.sink = sink;
     this.sessions = sessions;
+    this.authenticator = authenticator;
   }
 
-  @Override
-  public void handle(HttpServerRequest req) {
+  /** Whether {@code path} is one of the gateway's own endpoints. */
+  boolean handles(String path) {
+    return PATH.equals(path) || STATUS_PATH.equals(path);
+  }
+
+  void handle(HttpServerRequest req) {
     if (!"GET".equals(req.method().name()) && !"HEAD".equals(req.method().name())) {
       req.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end();
       return;
     }
-    JsonObject body = new JsonObject()
+    if (PATH.equals(req.path())) {
+      json(req, new JsonObject().put("status", "ok"));
+      return;
+    }
+    String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+    if (LoopbackHosts.isLoopback(peer)) {
+      json(req, status());
+      return;
+    }
+    authenticator.authenticate(req.headers()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(req, status());
+      } else {
+        StatusErrors.StatusError err = StatusErrors.unauthorized(ar.cause() instanceof AuthenticationException
+            ? ar.cause().getMessage() : "authentication failed");
+        req.response().setStatusCode(err.code()).putHeader("Content-Type", StatusErrors.CONTENT_TYPE).end(err.toBuffer());
+      }
+    });
+  }
+
+  private JsonObject status() {
+    return new JsonObject()
         .put("status", "ok")
         .put("gatewayId", gatewayId)
         .put("sessionsTracked", sessions.tracked())
         .put("events", new JsonObject().put("recorded", sink.recorded()).put("failed", sink.failed()));
-    req.response().putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  private static void json(HttpServerRequest req, JsonObject body) {
+    req.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(body.encode());
   }
 }

@@ -50,7 +50,10 @@ final class PrefetchingBody implements ReadStream<Buffer> {
     source.exceptionHandler(this::onError);
   }
 
-  /** Reads until {@code bytes} have arrived or the body ended; fails with {@link TooLargeException} or a read error. */
+  /**
+   * Reads until {@code bytes} have arrived or the body ended; fails with {@link TooLargeException} or a read error.
+   * With {@code bytes} above the body limit, the whole body is read (or refused) before anything is forwarded.
+   */
   Future<Void> prefetch(long bytes) {
     prefetch = Promise.promise();
     prefetchTarget = bytes;
@@ -67,6 +70,19 @@ final class PrefetchingBody implements ReadStream<Buffer> {
 
   boolean tooLarge() {
     return tooLarge;
+  }
+
+  /** Bytes received from the caller so far. */
+  long received() {
+    return received;
+  }
+
+  /** Gives up on a prefetch in progress (e.g. the caller stalled): the source is paused, the prefetch fails. */
+  void abort(Throwable reason) {
+    if (prefetch != null && !prefetch.future().isComplete()) {
+      source.pause();
+      prefetch.tryFail(reason);
+    }
   }
 
   BodyCapture capture() {
@@ -118,7 +134,7 @@ final class PrefetchingBody implements ReadStream<Buffer> {
       return prefetch != null;
     }
     if (sourceEnded || received >= prefetchTarget) {
-      if (paused) {
+      if (paused && !sourceEnded) { // an HTTP/2 request throws when paused after its end
         source.pause();
       }
       prefetch.tryComplete();
@@ -149,7 +165,9 @@ final class PrefetchingBody implements ReadStream<Buffer> {
   @Override
   public ReadStream<Buffer> pause() {
     paused = true;
-    source.pause();
+    if (!sourceEnded) {
+      source.pause();
+    }
     return this;
   }
 

@@ -1,7 +1,6 @@
 package dev.vigil.proxy.impl;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -9,83 +8,97 @@ import java.util.Set;
 import dev.vigil.schema.KubernetesRequestInfo;
 
 /**
- * Derives Kubernetes request attributes from method, path and query, following kube-apiserver's
- * {@code RequestInfoFactory}: {@code /api/v1/...} and {@code /apis/<group>/<version>/...} are resource requests,
- * anything else ({@code /version}, {@code /api}, {@code /apis}, {@code /openapi/v3}, {@code /healthz}...) is a
- * non-resource request whose verb is the lower-case HTTP method.
+ * Derives Kubernetes request attributes from method, path and query exactly as kube-apiserver's
+ * {@code RequestInfoFactory.NewRequestInfo} does: fewer than three path parts, or a first part other than
+ * {@code api}/{@code apis}, is a non-resource request whose verb is the lower-case HTTP method (so {@code /apis/apps/v1}
+ * is non-resource, with no group or version); {@code watch} and {@code proxy} as the first part after the version
+ * are verbs; otherwise the verb comes from the method. A nameless {@code get} is {@code watch} when the first
+ * {@code watch} value is true in Kubernetes' sense, else {@code list}, and {@code fieldSelector=metadata.name=x}
+ * names it; a nameless {@code delete} is {@code deletecollection}. Connect subresources (exec, attach, portforward,
+ * proxy) keep the method's verb ({@code GET} → get, {@code POST} → create), as kube-apiserver reports them.
  */
 final class RequestInfoParser {
 
-  /** The result: the canonical path the upstream receives, the raw query, and the request attributes. */
-  record ParsedRequest(String canonicalPath, String query, KubernetesRequestInfo info) {}
+  /**
+   * The result: the canonical path and query the upstream receives, the request attributes, and whether the call is
+   * long-running in kube-apiserver's sense (verb watch or proxy; subresource attach, exec, proxy, log, portforward).
+   */
+  record ParsedRequest(String canonicalPath, String query, KubernetesRequestInfo info, boolean longRunning,
+      KubeQuery params) {
+
+    boolean follow() {
+      return params.flag("follow");
+    }
+  }
 
   private static final Set<String> SPECIAL_VERBS = Set.of("proxy", "watch");
+  private static final Set<String> SPECIAL_VERBS_NO_SUBRESOURCES = Set.of("proxy");
   private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
-  private static final Set<String> TRUE_VALUES = Set.of("1", "t", "T", "TRUE", "true", "True");
+  private static final Set<String> LONG_RUNNING_VERBS = Set.of("watch", "proxy");
+  private static final Set<String> LONG_RUNNING_SUBRESOURCES = Set.of("attach", "exec", "proxy", "log", "portforward");
 
   ParsedRequest parse(String method, String rawPath, String rawQuery) throws InvalidRequestException {
     String canonical = CanonicalPath.canonicalize(rawPath);
-    String query = rawQuery == null || rawQuery.isEmpty() ? null : rawQuery;
-    return new ParsedRequest(canonical, query, info(method, CanonicalPath.decodedSegments(canonical), query));
+    KubeQuery query = KubeQuery.parse(rawQuery);
+    KubernetesRequestInfo info = info(method, CanonicalPath.decodedSegments(canonical), query);
+    boolean longRunning = LONG_RUNNING_VERBS.contains(info.getVerb())
+        || (info.getResourceRequest() && info.getSubresource() != null
+            && LONG_RUNNING_SUBRESOURCES.contains(info.getSubresource()));
+    return new ParsedRequest(canonical, query.canonical(), info, longRunning, query);
   }
 
-  private KubernetesRequestInfo info(String method, List<String> parts, String query) {
-    String m = method.toUpperCase(Locale.ROOT);
+  private static KubernetesRequestInfo info(String method, List<String> path, KubeQuery query)
+      throws InvalidRequestException {
     KubernetesRequestInfo.Builder b = KubernetesRequestInfo.newBuilder()
         .setResourceRequest(false)
-        .setVerb(m.toLowerCase(Locale.ROOT))
+        .setVerb(method.toLowerCase(Locale.ROOT))
         .setApiGroup("");
-    if (parts.isEmpty() || !("api".equals(parts.get(0)) || "apis".equals(parts.get(0)))) {
+    List<String> parts = path;
+    if (parts.size() < 3 || !("api".equals(parts.get(0)) || "apis".equals(parts.get(0)))) {
       return b.build();
     }
     boolean grouped = "apis".equals(parts.get(0));
-    int i = 1;
+    parts = parts.subList(1, parts.size());
     String group = "";
     if (grouped) {
       if (parts.size() < 3) {
-        return b.build(); // /apis or /apis/<group>: discovery
+        return b.build();
       }
-      group = parts.get(i++);
+      group = parts.get(0);
+      parts = parts.subList(1, parts.size());
     }
-    if (parts.size() <= i) {
-      return b.build(); // /api
-    }
-    String version = parts.get(i++);
-    List<String> rest = parts.subList(i, parts.size());
-    if (rest.isEmpty()) {
-      return b.setApiGroup(group).setApiVersion(version).build(); // /api/v1, /apis/apps/v1: discovery
-    }
-    b.setApiGroup(group).setApiVersion(version);
+    String version = parts.get(0);
+    parts = parts.subList(1, parts.size());
     String verb;
-    if (SPECIAL_VERBS.contains(rest.get(0))) {
-      if (rest.size() < 2) {
-        return b.build(); // kube-apiserver refuses these; keep them non-resource
+    if (SPECIAL_VERBS.contains(parts.get(0))) {
+      if (parts.size() < 2) {
+        throw new InvalidRequestException("unable to determine kind and namespace from url " + String.join("/", path));
       }
-      verb = rest.get(0);
-      rest = rest.subList(1, rest.size());
+      verb = parts.get(0);
+      parts = parts.subList(1, parts.size());
     } else {
-      verb = verbFor(m);
+      verb = verbFor(method);
     }
-    b.setResourceRequest(true);
-    if ("namespaces".equals(rest.get(0))) {
-      if (rest.size() > 1) {
-        b.setNamespace(rest.get(1));
-        if (rest.size() > 2 && !NAMESPACE_SUBRESOURCES.contains(rest.get(2))) {
-          rest = rest.subList(2, rest.size());
-        }
+    b.setResourceRequest(true).setApiGroup(group).setApiVersion(version);
+    if ("namespaces".equals(parts.get(0)) && parts.size() > 1) {
+      b.setNamespace(parts.get(1));
+      if (parts.size() > 2 && !NAMESPACE_SUBRESOURCES.contains(parts.get(2))) {
+        parts = parts.subList(2, parts.size());
       }
     }
-    if (rest.size() >= 3 && !"watch".equals(verb)) {
-      b.setSubresource(rest.get(2));
+    if (parts.size() >= 3 && !SPECIAL_VERBS_NO_SUBRESOURCES.contains(verb)) {
+      b.setSubresource(parts.get(2));
     }
-    if (rest.size() >= 2) {
-      b.setName(rest.get(1));
+    if (parts.size() >= 2) {
+      b.setName(parts.get(1));
     }
-    b.setResource(rest.get(0));
+    b.setResource(parts.get(0));
     if (b.getName() == null && "get".equals(verb)) {
-      verb = isTrue(param(query, "watch")) ? "watch" : "list";
-      String byField = nameFromFieldSelector(param(query, "fieldSelector"));
-      if (byField != null) {
+      // kube-apiserver decodes ListOptions; if that fails it keeps only the watch flag and names nothing
+      boolean decodes = !query.badInteger("limit") && !query.badInteger("timeoutSeconds");
+      String byField = decodes ? exactName(query.first("fieldSelector")) : null;
+      verb = query.flag("watch") ? "watch" : "list";
+      if (byField != null && byField.length() > 0) {
         b.setName(byField);
       }
     }
@@ -96,7 +109,7 @@ final class RequestInfoParser {
   }
 
   private static String verbFor(String method) {
-    switch (method) {
+    switch (method.toUpperCase(Locale.ROOT)) {
       case "POST": return "create";
       case "GET": case "HEAD": return "get";
       case "PUT": return "update";
@@ -106,52 +119,80 @@ final class RequestInfoParser {
     }
   }
 
-  private static boolean isTrue(String v) {
-    return v != null && TRUE_VALUES.contains(v);
-  }
-
-  /** The last value of {@code name} in a form-encoded query, or null. */
-  static String param(String query, String name) {
-    if (query == null) {
+  /**
+   * The value a field selector requires {@code metadata.name} to equal, as Kubernetes' {@code fields.ParseSelector}
+   * and {@code RequiresExactMatch} compute it (terms sorted, first {@code =}/{@code ==} term wins), when it is a valid
+   * path segment name; null otherwise, and null for a selector kube-apiserver could not parse.
+   */
+  static String exactName(String selector) {
+    if (selector == null) {
       return null;
     }
-    String found = null;
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      String k = decode(eq < 0 ? pair : pair.substring(0, eq));
-      if (name.equals(k)) {
-        found = eq < 0 ? "" : decode(pair.substring(eq + 1));
+    List<String> terms = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    boolean escaped = false;
+    for (char c : selector.toCharArray()) {
+      if (!escaped && c == ',') {
+        terms.add(current.toString());
+        current.setLength(0);
+        continue;
       }
+      escaped = !escaped && c == '\\';
+      current.append(c);
+    }
+    terms.add(current.toString());
+    terms.sort(null);
+    String found = null;
+    for (String term : terms) {
+      if (term.isEmpty()) {
+        continue;
+      }
+      int op = -1;
+      String operator = null;
+      for (int i = 0; i < term.length() && op < 0; i++) {
+        for (String o : new String[] {"!=", "==", "="}) {
+          if (term.startsWith(o, i)) {
+            op = i;
+            operator = o;
+            break;
+          }
+        }
+      }
+      if (op < 0) {
+        return null;
+      }
+      String value = unescapeSelectorValue(term.substring(op + operator.length()));
+      if (value == null) {
+        return null;
+      }
+      if (found == null && !"!=".equals(operator) && "metadata.name".equals(term.substring(0, op))) {
+        found = value;
+      }
+    }
+    if (found == null || ".".equals(found) || "..".equals(found) || found.contains("/") || found.contains("%")) {
+      return null;
     }
     return found;
   }
 
-  private static String decode(String s) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return s;
-    }
-  }
-
-  /** {@code metadata.name=x} (or {@code ==}) among the comma-separated terms, as kube-apiserver does for lists. */
-  private static String nameFromFieldSelector(String selector) {
-    if (selector == null) {
-      return null;
-    }
-    for (String term : selector.split(",")) {
-      String t = term.strip();
-      String value = null;
-      if (t.startsWith("metadata.name==")) {
-        value = t.substring("metadata.name==".length());
-      } else if (t.startsWith("metadata.name=")) {
-        value = t.substring("metadata.name=".length());
-      }
-      if (value != null && !value.isEmpty() && !value.contains("/") && !value.contains("%")
-          && !".".equals(value) && !"..".equals(value)) {
-        return value;
+  private static String unescapeSelectorValue(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    boolean inSlash = false;
+    for (char c : s.toCharArray()) {
+      if (inSlash) {
+        if (c != '\\' && c != ',' && c != '=') {
+          return null;
+        }
+        out.append(c);
+        inSlash = false;
+      } else if (c == '\\') {
+        inSlash = true;
+      } else if (c == ',' || c == '=') {
+        return null;
+      } else {
+        out.append(c);
       }
     }
-    return null;
+    return inSlash ? null : out.toString();
   }
 }

@@ -3,61 +3,177 @@ package dev.vigil.proxy.impl;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.vigil.schema.ResponseOutcome;
+import dev.vigil.schema.StreamKind;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyResponse;
 
 /**
  * The response side of the gateway: relays the response as it arrives (watches and followed logs flow chunk by
- * chunk, nothing is buffered) through a capped {@link BodyCapture}, and records ResponseCompleted once the caller
- * has it all — or once the caller went away. A relay broken by the upstream becomes an UpstreamError (RESET or
- * TIMEOUT) carrying the status the caller had already received.
+ * chunk, nothing is buffered) and records it. A plain response goes through a capped {@link BodyCapture}; a
+ * successful watch or followed log is cut into StreamFrames instead ({@link WatchFramer}, {@link LogFramer}) and its
+ * ResponseCompleted carries no body but the stream's outcome (UPSTREAM_CLOSED, CLIENT_DISCONNECTED, or
+ * UPSTREAM_RESET with the reason in a {@code vigil-upstream-error} header) and frame counters. A plain response's
+ * ResponseCompleted is recorded once the caller has it all (COMPLETED) or went away (CLIENT_DISCONNECTED); a plain
+ * relay broken by the upstream becomes an UpstreamError (RESET or TIMEOUT) carrying the status already sent.
  */
 final class ResponseRecorder {
 
+  /** Recorded header of a stream broken by the upstream: why (the schema has no field for it). */
+  static final String UPSTREAM_ERROR = "vigil-upstream-error";
+
   private ResponseRecorder() {}
 
-  static Future<Void> handle(ProxyContext ctx, CallRecorder recorder, ShortCircuits shortCircuits, int recordMaxBodyBytes) {
+  static Future<Void> handle(ProxyContext ctx, CallRecorder recorder, ShortCircuits shortCircuits, GatewayLimits limits,
+      Vertx vertx) {
     Exchange ex = ctx.get(GatewayInterceptor.EXCHANGE, Exchange.class);
     if (ex == null) {
       return ctx.sendResponse();
     }
-    ProxyResponse resp = ctx.response();
-    if (ctx.isWebSocket()) {
-      return webSocket(ctx, ex, recorder, shortCircuits, recordMaxBodyBytes);
+    if (ctx.isWebSocket()) { // relayed upgrades never get here: this is the gateway's own refusal of one
+      return shortCircuitUpgrade(ex, recorder, shortCircuits, limits.recordMaxBodyBytes());
     }
+    ProxyResponse resp = ctx.response();
     int status = resp.getStatusCode();
     Body body = resp.getBody();
     String contentType = body != null && body.mediaType() != null ? body.mediaType() : resp.headers().get(HttpHeaders.CONTENT_TYPE);
-    BodyCapture capture = new BodyCapture(recordMaxBodyBytes, contentType);
+    Map<String, String> headers = recordedHeaders(resp, contentType);
+    HeaderPolicy.stripResponseHopByHop(resp.headers());
+    watchCaller(ex, resp);
+    StreamKind kind = body == null || ex.shortCircuit != null ? null : streamKind(ex, status);
+    if (kind != null) {
+      FrameRecorder frames = new FrameRecorder(ex, recorder, kind, limits.streams());
+      ex.frames = frames;
+      Handler<Buffer> framer;
+      Runnable endFramer;
+      if (kind == StreamKind.WATCH) {
+        WatchFramer w = new WatchFramer(frames, contentType);
+        framer = w;
+        endFramer = w::end;
+      } else {
+        LogFramer l = new LogFramer(frames, contentType, vertx);
+        framer = l;
+        endFramer = l::end;
+      }
+      resp.setBody(Body.body(new CapturingReadStream(body.stream(), framer), body.length(), body.mediaType()));
+      Future<Void> sent = ctx.sendResponse();
+      HttpServerResponse out = ex.request.response();
+      if (!out.headWritten() && !out.ended() && !out.closed()) {
+        out.writeHead(); // as kube-apiserver does: a watch with no event yet must not hold the caller's client waiting
+      }
+      return sent.andThen(ar -> {
+        endFramer.run();
+        ResponseOutcome outcome = ar.succeeded() ? ResponseOutcome.UPSTREAM_CLOSED
+            : byCaller(ex) ? ResponseOutcome.CLIENT_DISCONNECTED : ResponseOutcome.UPSTREAM_RESET;
+        Map<String, String> recorded = headers;
+        if (outcome == ResponseOutcome.UPSTREAM_RESET) {
+          recorded = new TreeMap<>(headers);
+          UpstreamFailures.Failure failure = UpstreamFailures.classify(ar.cause());
+          recorded.put(UPSTREAM_ERROR, failure.type() + ": " + failure.detail());
+        }
+        recorder.completed(ex, status, recorded, null, ex.request.response().bytesWritten(), outcome);
+      });
+    }
+    BodyCapture capture = new BodyCapture(limits.recordMaxBodyBytes(), contentType);
     if (body != null) {
       resp.setBody(Body.body(new CapturingReadStream(body.stream(), capture), body.length(), body.mediaType()));
     }
-    Map<String, String> headers = recordedHeaders(resp, contentType);
     return ctx.sendResponse().andThen(ar -> {
-      if (ar.succeeded() || ex.shortCircuit != null || callerGone(ex)) {
-        recorder.completed(ex, status, headers, capture.toBody(), ex.request.response().bytesWritten());
+      if (ar.succeeded() || ex.shortCircuit != null || byCaller(ex)) {
+        recorder.completed(ex, status, headers, capture.toBody(), ex.request.response().bytesWritten(),
+            ar.failed() && ex.shortCircuit == null ? ResponseOutcome.CLIENT_DISCONNECTED : ResponseOutcome.COMPLETED);
       } else {
         recorder.upstreamError(ex, UpstreamFailures.classify(ar.cause()), status);
       }
+      closeIfAsked(ex);
     });
   }
 
-  private static Future<Void> webSocket(ProxyContext ctx, Exchange ex, CallRecorder recorder, ShortCircuits shortCircuits,
-      int recordMaxBodyBytes) {
-    if (ex.shortCircuit != null) {
-      BodyCapture capture = new BodyCapture(recordMaxBodyBytes, StatusErrors.CONTENT_TYPE);
-      capture.append(ex.shortCircuit.toBuffer());
-      return shortCircuits.writeDirect(ex).andThen(ar -> recorder.completed(ex, ex.shortCircuit.code(),
-          Map.of("content-type", StatusErrors.CONTENT_TYPE), capture.toBody(), capture.total()));
+  /**
+   * Marks the exchange when the caller's side fails during the relay (an HTTP/2 stream reset fails the relay before
+   * the response reports itself closed), then does what vertx-http-proxy does then: resets the upstream request.
+   */
+  private static void watchCaller(Exchange ex, ProxyResponse resp) {
+    HttpClientResponse upstream = resp.proxiedResponse();
+    if (upstream == null) {
+      return;
     }
-    ProxyResponse resp = ctx.response();
-    int status = resp.getStatusCode();
-    Map<String, String> headers = HeaderPolicy.forRecording(resp.headers());
-    // Frames of upgraded connections (exec/attach) are not recorded yet: the call is complete once upgraded.
-    return ctx.sendResponse().andThen(ar -> recorder.completed(ex, status, headers, null, 0));
+    HttpClientRequest upstreamRequest = upstream.request();
+    ex.request.response().exceptionHandler(err -> {
+      ex.callerFailed = true;
+      upstreamRequest.reset(0L, err);
+    });
+  }
+
+  private static boolean byCaller(Exchange ex) {
+    return ex.callerFailed || callerGone(ex);
+  }
+
+  /** WATCH for a successful watch, LOGS for a successful followed pod log; null for anything else. */
+  static StreamKind streamKind(Exchange ex, int status) {
+    if (ex.parsed == null || status < 200 || status > 299) {
+      return null;
+    }
+    var info = ex.parsed.info();
+    if ("watch".equals(info.getVerb())) {
+      return StreamKind.WATCH;
+    }
+    if ("log".equals(info.getSubresource()) && "pods".equals(info.getResource()) && ex.parsed.follow()) {
+      return StreamKind.LOGS;
+    }
+    return null;
+  }
+
+  /** The gateway refused an upgrade request itself (401, 400...): answered directly, not through the proxy. */
+  private static Future<Void> shortCircuitUpgrade(Exchange ex, CallRecorder recorder, ShortCircuits shortCircuits,
+      int recordMaxBodyBytes) {
+    BodyCapture capture = new BodyCapture(recordMaxBodyBytes, StatusErrors.CONTENT_TYPE);
+    capture.append(ex.shortCircuit.toBuffer());
+    return shortCircuits.writeDirect(ex).andThen(ar -> recorder.completed(ex, ex.shortCircuit.code(),
+        Map.of("content-type", StatusErrors.CONTENT_TYPE), capture.toBody(), capture.total()));
+  }
+
+  /** Answers a 500 Status after a failure of the gateway on the response side (if nothing was sent yet). */
+  static Future<Void> failed(ProxyContext ctx, Exchange ex, CallRecorder recorder) {
+    HttpServerResponse response = ctx.request().proxiedRequest().response();
+    if (ex == null || response.headWritten() || response.ended()) {
+      if (ex != null && callerGone(ex)) {
+        recorder.completed(ex, response.getStatusCode(), Map.of(), null, response.bytesWritten());
+      }
+      response.reset();
+      return Future.succeededFuture();
+    }
+    StatusErrors.StatusError status = new StatusErrors.StatusError(500, "InternalError",
+        "the Vigil gateway failed to relay the response (request id " + ex.requestId + ")");
+    if (ctx.response() != null) {
+      ctx.response().release();
+    }
+    return response.setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, StatusErrors.CONTENT_TYPE)
+        .end(status.toBuffer())
+        .andThen(ar -> recorder.completed(ex, 500, Map.of("content-type", StatusErrors.CONTENT_TYPE), null,
+            response.bytesWritten()));
+  }
+
+  /** After an answer to a request whose body was not read to the end, the connection cannot be reused. */
+  static void closeIfAsked(Exchange ex) {
+    if (!ex.closeConnection) {
+      return;
+    }
+    if (ex.request.version() == HttpVersion.HTTP_2) {
+      ex.request.response().reset(0x8); // CANCEL: stop sending the body
+    } else {
+      ex.request.connection().close();
+    }
   }
 
   private static Map<String, String> recordedHeaders(ProxyResponse resp, String contentType) {

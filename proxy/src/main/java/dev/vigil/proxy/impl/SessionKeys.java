@@ -1,5 +1,6 @@
 package dev.vigil.proxy.impl;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -10,8 +11,16 @@ import java.util.regex.Pattern;
 /**
  * Session keys and per-session sequence numbers.
  *
- * <p>The session key is the {@code X-Vigil-Session} header when present (1–128 characters of
- * {@code [A-Za-z0-9._:-]}), else the token subject; unauthenticated calls use {@value #ANONYMOUS}.
+ * <p>A session belongs to one Kubernetes identity, so that no caller can write into another identity's session:
+ * <ul>
+ *   <li>without {@code X-Vigil-Session}: the caller's mapped username ({@code agent-1});</li>
+ *   <li>with {@code X-Vigil-Session: <value>} (1–128 characters of {@code [A-Za-z0-9._:-]}):
+ *       {@code <username>/<value>} ({@code agent-1/task-42}).</li>
+ * </ul>
+ * In the username part, {@code %}, {@code /}, controls, spaces and non-ASCII are percent-encoded (UTF-8), so a
+ * username never contains {@code /} and the two forms cannot collide. Unauthenticated calls use {@value #ANONYMOUS},
+ * which no caller can obtain: a caller literally named {@code anonymous} gets {@code %61nonymous}. Usernames are
+ * unique across issuers thanks to their prefixes (see {@code OidcIssuerConfig}), so sessions are too.
  *
  * <p>Sequence numbers are monotonic per session within this gateway instance. At most {@code maxTracked} sessions
  * are tracked (least recently used evicted first) and sessions idle longer than {@code idleTimeout} are evicted by
@@ -23,6 +32,7 @@ final class SessionKeys {
   static final String HEADER = "X-Vigil-Session";
   static final String ANONYMOUS = "anonymous";
   private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private final int maxTracked;
   private final long idleNanos;
@@ -41,15 +51,34 @@ final class SessionKeys {
     return sessionHeader != null && VALID.matcher(sessionHeader).matches();
   }
 
-  /** The session key for a call from {@code subject} carrying {@code sessionHeader} (may be null). */
-  static String resolve(String sessionHeader, String subject) throws InvalidRequestException {
+  /** The session key for a call from {@code caller} carrying {@code sessionHeader} (may be null). */
+  static String resolve(String sessionHeader, CallerIdentity caller) throws InvalidRequestException {
+    if (caller == CallerIdentity.ANONYMOUS) {
+      return ANONYMOUS;
+    }
+    String owner = owner(caller.username());
     if (sessionHeader == null) {
-      return subject;
+      return owner;
     }
     if (!isValid(sessionHeader)) {
       throw new InvalidRequestException("invalid " + HEADER + " header: expected 1-128 characters of [A-Za-z0-9._:-]");
     }
-    return sessionHeader;
+    return owner + "/" + sessionHeader;
+  }
+
+  /** The username as the owner part of a session key: never contains '/', never equals {@value #ANONYMOUS}. */
+  static String owner(String username) {
+    StringBuilder sb = new StringBuilder(username.length());
+    for (byte b : username.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c <= 0x20 || c >= 0x7f || c == '%' || c == '/') {
+        sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+      } else {
+        sb.append((char) c);
+      }
+    }
+    String owner = sb.toString();
+    return owner.equals(ANONYMOUS) ? "%61" + owner.substring(1) : owner;
   }
 
   /** The next sequence number of {@code sessionKey}. */

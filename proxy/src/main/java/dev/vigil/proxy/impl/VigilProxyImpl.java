@@ -1,6 +1,7 @@
 package dev.vigil.proxy.impl;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
 
@@ -21,84 +23,90 @@ import io.vertx.httpproxy.ProxyOptions;
 public final class VigilProxyImpl implements VigilProxy {
 
   private static final Logger LOG = LoggerFactory.getLogger(VigilProxyImpl.class);
-  /** Unknown key ids trigger at most one JWKS fetch per this many milliseconds. */
-  static final long JWKS_MIN_REFRESH_MILLIS = 10_000;
+  /** WebSocket frame and message limits on both sides of a relay (kube-apiserver's frames are at most 32 KiB). */
+  static final int MAX_WEBSOCKET_FRAME = 1024 * 1024;
+  static final int MAX_WEBSOCKET_MESSAGE = 4 * 1024 * 1024;
 
   private final Vertx vertx;
   private final HttpServer server;
   private final UpstreamOrigin origin;
-  private final OidcKeys keys;
+  private final WebSocketClient webSockets;
+  private final GatewaySecurity security;
   private final CountingSink sink;
   private final long evictionTimer;
 
-  private VigilProxyImpl(Vertx vertx, HttpServer server, UpstreamOrigin origin, OidcKeys keys, CountingSink sink,
-      long evictionTimer) {
+  private VigilProxyImpl(Vertx vertx, HttpServer server, UpstreamOrigin origin, WebSocketClient webSockets,
+      GatewaySecurity security, CountingSink sink, long evictionTimer) {
     this.vertx = vertx;
     this.server = server;
     this.origin = origin;
-    this.keys = keys;
+    this.webSockets = webSockets;
+    this.security = security;
     this.sink = sink;
     this.evictionTimer = evictionTimer;
   }
 
   /** Starts a gateway; with a null {@code sink} it creates the Kafka sink from the configuration. */
   public static Future<VigilProxy> start(Vertx vertx, ProxyConfig config, RecordingSink sink) {
-    Future<UpstreamTarget> upstream = vertx.executeBlocking(() -> UpstreamTarget.fromKubeconfig(config.upstreamKubeconfig()), false);
-    return upstream.compose(target -> OidcKeys.discover(vertx, config.oidcIssuer(), config.oidcCaFile(), JWKS_MIN_REFRESH_MILLIS)
-        .compose(keys -> (sink != null ? Future.succeededFuture(sink) : KafkaRecordingSink.create(vertx, config).<RecordingSink>map(s -> s))
-            .compose(s -> listen(vertx, config, target, keys, new CountingSink(s))
+    return GatewaySecurity.start(vertx, config)
+        .compose(security -> (sink != null ? Future.succeededFuture(sink) : KafkaRecordingSink.create(vertx, config).<RecordingSink>map(s -> s))
+            .compose(s -> listen(vertx, config, security, new CountingSink(s))
                 .onFailure(err -> {
-                  keys.close();
                   if (sink == null) {
                     s.close();
                   }
                 }))
-            .onFailure(err -> keys.close())));
+            .onFailure(err -> security.close()));
   }
 
-  private static Future<VigilProxy> listen(Vertx vertx, ProxyConfig config, UpstreamTarget target, OidcKeys keys,
+  private static Future<VigilProxy> listen(Vertx vertx, ProxyConfig config, GatewaySecurity security,
       CountingSink sink) {
+    UpstreamTarget target = security.target();
     SessionKeys sessions = new SessionKeys(config.sessionsMaxTracked(), config.sessionsIdleTimeout(), System::nanoTime);
     EventFactory events = new EventFactory(config.gatewayId(), sessions, System::currentTimeMillis);
     CallRecorder recorder = new CallRecorder(events, sink, System::nanoTime);
-    ClaimsValidator claims = new ClaimsValidator(keys.issuer(), config.oidcAudience(), config.usernameClaim(),
-        config.groupsClaim(), config.clockSkew().toSeconds());
-    TokenAuthenticator authenticator = new TokenAuthenticator(keys, claims, () -> System.currentTimeMillis() / 1000);
     UpstreamOrigin origin = new UpstreamOrigin(vertx, target, config.upstreamConnectTimeout(),
         config.upstreamIdleTimeout(), config.upstreamMaxConnections());
-    GatewayInterceptor gateway = new GatewayInterceptor(authenticator, new HeaderPolicy(target.authorizationHeader()),
-        recorder, new ShortCircuits(), target, config.maxRequestBodyBytes(), config.recordMaxBodyBytes(),
+    GatewayLimits limits = GatewayLimits.from(config);
+    WebSocketClient webSockets = vertx.createWebSocketClient(webSocketOptions(target, config));
+    GatewayInterceptor gateway = new GatewayInterceptor(vertx, security.authenticator(), security.headerPolicy(),
+        recorder, new ShortCircuits(), target, new WebSocketRelays(webSockets, target, recorder, limits), limits,
         System::nanoTime, System::currentTimeMillis);
+    PreflightGuard preflight = new PreflightGuard(gateway, recorder);
+    IdleConnections idle = new IdleConnections(vertx, config.serverIdleTimeout().toMillis());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), origin.client())
         .origin(origin)
         .addInterceptor(gateway, true);
-    HealthHandler health = new HealthHandler(config.gatewayId(), sink, sessions);
+    HealthHandler health = new HealthHandler(config.gatewayId(), sink, sessions, security.authenticator());
 
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.host())
-        .setPort(config.port())
-        .setSsl(true)
-        .setKeyCertOptions(new PemKeyCertOptions()
-            .setCertPath(config.tlsCertFile().toString())
-            .setKeyPath(config.tlsKeyFile().toString()))
-        .setCompressionSupported(false);
-    HttpServer server = vertx.createHttpServer(options).requestHandler((HttpServerRequest req) -> {
-      if (HealthHandler.PATH.equals(req.path())) {
+    HttpServerOptions options = GatewaySecurity.listenOptions(config)
+        .setWebSocketSubProtocols(List.of("*")) // the relay answers with exactly the subprotocol the upstream chose
+        .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
+        .setMaxWebSocketMessageSize(MAX_WEBSOCKET_MESSAGE);
+    HttpServer server = vertx.createHttpServer(options).connectionHandler(idle::connected).requestHandler((HttpServerRequest req) -> {
+      idle.started(req);
+      if (health.handles(req.path())) {
         health.handle(req);
         return;
       }
       req.pause(); // authentication is asynchronous: hold the body until the gateway decides
-      proxy.handle(req);
+      if (preflight.admit(req)) {
+        proxy.handle(req);
+      }
     });
     long period = sweepPeriod(config.sessionsIdleTimeout()).toMillis();
     return server.listen()
         .<VigilProxy>map(s -> {
           long timer = vertx.setPeriodic(period, id -> sessions.evictIdle());
-          LOG.info("Vigil gateway {} listening on https://{}:{} in front of {} (issuer {})", config.gatewayId(),
-              config.host(), s.actualPort(), target, keys.issuer());
-          return new VigilProxyImpl(vertx, s, origin, keys, sink, timer);
+          LOG.info("Vigil gateway {} listening on https://{}:{} ({}) in front of {} (issuers {}, impersonation {})",
+              config.gatewayId(), config.host(), s.actualPort(), config.http2() ? "HTTP/2 and HTTP/1.1" : "HTTP/1.1",
+              target, security.issuers(), config.impersonation() ? "on" : "off");
+          return new VigilProxyImpl(vertx, s, origin, webSockets, security, sink, timer);
         })
-        .onFailure(err -> origin.close());
+        .onFailure(err -> {
+          origin.close();
+          webSockets.close();
+        });
   }
 
   @Override
@@ -111,11 +119,29 @@ public final class VigilProxyImpl implements VigilProxy {
     vertx.cancelTimer(evictionTimer);
     return server.close()
         .eventually(() -> origin.close())
+        .eventually(() -> webSockets.close())
         .eventually(() -> {
-          keys.close();
+          security.close();
           return sink.close();
         })
         .onComplete(ar -> LOG.info("Vigil gateway stopped ({} events recorded, {} failed)", sink.recorded(), sink.failed()));
+  }
+
+  /** The WebSocket client towards the upstream: the same TLS trust and client certificate as the HTTP client. */
+  static WebSocketClientOptions webSocketOptions(UpstreamTarget target, ProxyConfig config) {
+    var http = target.clientOptions();
+    return new WebSocketClientOptions()
+        .setSsl(http.isSsl())
+        .setTrustAll(http.isTrustAll())
+        .setVerifyHost(http.isVerifyHost())
+        .setTrustOptions(http.getTrustOptions())
+        .setKeyCertOptions(http.getKeyCertOptions())
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.upstreamConnectTimeout().toMillis()))
+        .setMaxConnections(Math.max(1, config.upstreamMaxConnections()))
+        .setMaxFrameSize(MAX_WEBSOCKET_FRAME)
+        .setMaxMessageSize(MAX_WEBSOCKET_MESSAGE)
+        .setTryUsePerMessageCompression(false)
+        .setTryUsePerFrameCompression(false);
   }
 
   /** How often idle sessions are swept: a quarter of the idle timeout, between 1 s and 1 min. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -12,16 +13,34 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SessionKeysTest {
 
+  private static CallerIdentity caller(String username) {
+    return new CallerIdentity("sub-" + username, username, List.of("g"), "https://issuer");
+  }
+
   @Test
-  void shouldUseTheSessionHeaderWhenPresentElseTheSubject() throws Exception {
-    assertThat(SessionKeys.resolve("task-42:run.1_a", "alice")).isEqualTo("task-42:run.1_a");
-    assertThat(SessionKeys.resolve(null, "alice")).isEqualTo("alice");
+  void shouldScopeTheSessionHeaderToTheCallersUsername() throws Exception {
+    assertThat(SessionKeys.resolve(null, caller("alice"))).isEqualTo("alice");
+    assertThat(SessionKeys.resolve("task-42:run.1_a", caller("alice"))).isEqualTo("alice/task-42:run.1_a");
+    assertThat(SessionKeys.resolve("alice", caller("bob"))).isEqualTo("bob/alice");
+    assertThat(SessionKeys.resolve(null, CallerIdentity.ANONYMOUS)).isEqualTo("anonymous");
+  }
+
+  @Test
+  void shouldNeverLetOneIdentityReachAnotherIdentitysSessionOrTheAnonymousOne() throws Exception {
+    // a username containing '/' cannot pose as "<user>/<session>" of another identity
+    assertThat(SessionKeys.resolve(null, caller("alice/task-1"))).isEqualTo("alice%2Ftask-1")
+        .isNotEqualTo(SessionKeys.resolve("task-1", caller("alice")));
+    assertThat(SessionKeys.resolve(null, caller("anonymous"))).isEqualTo("%61nonymous");
+    assertThat(SessionKeys.resolve("x", caller("anonymous"))).isEqualTo("%61nonymous/x");
+    assertThat(SessionKeys.resolve(null, caller("50%"))).isEqualTo("50%25");
+    assertThat(SessionKeys.owner("https://issuer.example#jürgen ok")).isEqualTo("https:%2F%2Fissuer.example#j%C3%BCrgen%20ok");
+    assertThat(SessionKeys.owner("alice@example.com")).isEqualTo("alice@example.com");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "has space", "slash/es", "ünïcode", "semi;colon", "new\nline"})
   void shouldRejectMalformedSessionHeaders(String header) {
-    assertThatThrownBy(() -> SessionKeys.resolve(header, "alice")).isInstanceOf(InvalidRequestException.class)
+    assertThatThrownBy(() -> SessionKeys.resolve(header, caller("alice"))).isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("X-Vigil-Session");
   }
 

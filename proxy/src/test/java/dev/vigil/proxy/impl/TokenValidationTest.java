@@ -17,7 +17,7 @@ import io.vertx.core.json.JsonObject;
 class TokenValidationTest {
 
   private static final long NOW = 1_700_000_000L;
-  private final ClaimsValidator validator = new ClaimsValidator("https://issuer", "vigil", "email", "roles", 30);
+  private final ClaimsValidator validator = new ClaimsValidator("https://issuer", "vigil", "email", "", "roles", "", 30);
 
   private static JsonObject claims() {
     return new JsonObject().put("iss", "https://issuer").put("aud", "vigil").put("sub", "u-1")
@@ -59,6 +59,33 @@ class TokenValidationTest {
     assertReason(without(claims(), "sub"), "no sub");
     assertReason(without(claims(), "email"), "no email");
     assertReason(claims().put("roles", new JsonArray().add(1)), "groups");
+  }
+
+  @Test
+  void shouldMapUsernamesAndGroupsWithPrefixesLikeKubeApiserver() throws Exception {
+    ClaimsValidator prefixed = new ClaimsValidator("https://issuer", "vigil", "sub", "corp:", "roles", "corp:", 30);
+
+    CallerIdentity id = prefixed.validate(claims(), NOW);
+
+    assertThat(id.subject()).isEqualTo("u-1");
+    assertThat(id.username()).isEqualTo("corp:u-1");
+    assertThat(id.groups()).containsExactly("corp:dev", "corp:ops");
+  }
+
+  @Test
+  void shouldRequireAVerifiedEmailWhenTheUsernameIsTheEmail() throws Exception {
+    assertThat(validator.validate(claims().put("email_verified", true), NOW).username()).isEqualTo("alice@example.com");
+    assertReason(claims().put("email_verified", false), "not verified");
+    assertReason(claims().put("email_verified", "true"), "not verified");
+  }
+
+  @Test
+  void shouldRefuseReservedAndUnforwardableNames() {
+    assertReason(claims().put("email", "system:admin"), "reserved username");
+    assertReason(claims().put("email", "System:Admin"), "reserved username");
+    assertReason(claims().put("roles", new JsonArray().add("dev").add("system:masters")), "reserved group");
+    assertReason(claims().put("email", "alice\r\nImpersonate-User: root"), "control characters");
+    assertReason(claims().put("roles", "ops\u0000"), "control characters");
   }
 
   private void assertReason(JsonObject c, String fragment) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +61,41 @@ class UpstreamTargetTest {
     assertThat(t.hasClientCertificate()).isTrue();
     assertThat(t.authorizationHeader()).isNull();
     assertThat(t.clientOptions().getKeyCertOptions()).isNotNull();
+  }
+
+  @Test
+  void shouldPreferAKubeconfigTokenFileResolvedNextToTheKubeconfig() throws Exception {
+    Files.writeString(dir.resolve("gateway.token"), "file-token-1\n");
+    UpstreamTarget t = UpstreamTarget.fromKubeconfig(write("k3", "https://10.0.0.1:6443",
+        "    token: inline-token\n    tokenFile: gateway.token\n"));
+
+    assertThat(t.tokenFile()).isEqualTo(dir.resolve("gateway.token").toAbsolutePath());
+    assertThat(t.bearerToken()).isEqualTo("file-token-1");
+    assertThat(t.toString()).doesNotContain("file-token-1").doesNotContain("inline-token");
+  }
+
+  @Test
+  void shouldReadTheInClusterServiceAccount() throws Exception {
+    Path sa = Files.createDirectories(dir.resolve("serviceaccount"));
+    Files.writeString(sa.resolve("token"), "projected-token");
+    Files.writeString(sa.resolve("ca.crt"), PKI.caCertPem());
+
+    UpstreamTarget t = UpstreamTarget.inCluster(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1",
+        "KUBERNETES_SERVICE_PORT", "443"), sa);
+    UpstreamTarget v6 = UpstreamTarget.inCluster(Map.of("KUBERNETES_SERVICE_HOST", "fd00::1"), sa);
+
+    assertThat(t.hostPort()).isEqualTo("10.96.0.1:443");
+    assertThat(t.ssl()).isTrue();
+    assertThat(t.tokenFile()).isEqualTo(sa.resolve("token"));
+    assertThat(t.bearerToken()).isEqualTo("projected-token");
+    assertThat(t.clientOptions().getTrustOptions()).isNotNull();
+    assertThat(t.toString()).contains("in-cluster").doesNotContain("projected-token");
+    assertThat(v6.hostPort()).isEqualTo("[fd00::1]:443");
+    assertThatThrownBy(() -> UpstreamTarget.inCluster(Map.of(), sa)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("KUBERNETES_SERVICE_HOST");
+    Files.writeString(sa.resolve("token"), "  ");
+    assertThatThrownBy(() -> UpstreamTarget.inCluster(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1"), sa))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.proxy.upstream.service-account-dir");
   }
 
   @Test
