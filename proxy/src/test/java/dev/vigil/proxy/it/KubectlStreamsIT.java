@@ -7,20 +7,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +29,6 @@ import dev.vigil.schema.ResponseOutcome;
 import dev.vigil.schema.StreamFrame;
 import dev.vigil.schema.StreamKind;
 import dev.vigil.schema.VigilEvent;
-import dev.vigil.schema.serde.VigilSerdes;
 
 /**
  * Real kubectl streams through the gateway to kube-sim, every frame published to a real (embedded) Kafka broker:
@@ -248,44 +238,14 @@ class KubectlStreamsIT {
 
   /** kubectl with an isolated HOME; stdin from {@code stdin}, or nothing. */
   private static Process kubectl(Path kubeconfig, File stdin, String... args) throws IOException {
-    return kubectl(kubeconfig, stdin, Map.of(), args);
+    return KubectlRuns.start(dir, kubeconfig, stdin, Map.of(), args);
   }
 
   private static Process kubectl(Path kubeconfig, File stdin, Map<String, String> env, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/kubectl", "--kubeconfig", kubeconfig.toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("KUBECONFIG");
-    pb.environment().put("HOME", Files.createDirectories(dir.resolve("home-" + System.nanoTime())).toString());
-    pb.environment().putAll(env);
-    pb.redirectInput(ProcessBuilder.Redirect.from(stdin != null ? stdin : new File("/dev/null")));
-    return pb.start();
+    return KubectlRuns.start(dir, kubeconfig, stdin, env, args);
   }
 
-  /** The events of session {@code sessionKey} from the start of the topic, until {@code done} matched one. */
   private static List<VigilEvent> consume(String sessionKey, Predicate<VigilEvent> done) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<VigilEvent> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-      List<TopicPartition> partitions = List.of(new TopicPartition(TOPIC, 0));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> raw : consumer.poll(Duration.ofMillis(200))) {
-          if (sessionKey.equals(raw.key())) {
-            VigilEvent e = VigilSerdes.events().decode(raw.value());
-            out.add(e);
-            if (done.test(e)) {
-              return out;
-            }
-          }
-        }
-      }
-    }
-    return out;
+    return KubectlRuns.consume(kafka.bootstrapServers(), TOPIC, sessionKey, done);
   }
 }
