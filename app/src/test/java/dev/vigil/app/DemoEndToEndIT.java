@@ -74,6 +74,20 @@ class DemoEndToEndIT {
   }
 
   @Test
+  void shouldRecordAProtobufCreateAsSearchableJson() throws Exception {
+    // kubectl sends create bodies as Kubernetes protobuf; the recording holds them as JSON text, findable by content.
+    String name = "e2e-cm-" + System.nanoTime();
+    Proc create = kubectl(ep.kubeconfig(), "create", "configmap", name, "--from-literal=colour=teal", "-n", "payments");
+    assertThat(create.exit()).as(create.toString()).isZero();
+    JsonObject found = awaitEvents("q=" + name + "&verb=create", events -> events.stream()
+        .anyMatch(e -> "request".equals(e.getString("type"))));
+    JsonObject request = found.getJsonArray("events").stream().map(JsonObject.class::cast)
+        .filter(e -> "request".equals(e.getString("type"))).findFirst().orElseThrow();
+    assertThat(request.getJsonObject("body").getString("encoding")).isEqualTo("TEXT");
+    assertThat(request.getJsonObject("body").getString("content")).contains("\"colour\":\"teal\"");
+  }
+
+  @Test
   void shouldListTheSessionInSequenceOrder() throws Exception {
     Proc get = kubectl(ep.kubeconfig(), "get", "configmaps", "-n", "default");
     assertThat(get.exit()).as(get.toString()).isZero();
