@@ -109,6 +109,11 @@ final class ClaimsValidator {
   }
 
   private static String mapped(String name, String what) throws AuthenticationException {
+    // Go's header reader trims SP/HTAB around values: " system:masters" would arrive upstream as system:masters.
+    // Names that are empty or padded are refused outright rather than trimmed, so the record and the cluster agree.
+    if (name.isEmpty() || name.strip().length() != name.length()) {
+      throw new AuthenticationException("token maps to an empty or whitespace-padded " + what);
+    }
     if (name.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length())) {
       throw new AuthenticationException("token maps to a reserved " + what + " (system:*)");
     }

@@ -88,6 +88,15 @@ class TokenValidationTest {
     assertReason(claims().put("roles", "ops\u0000"), "control characters");
   }
 
+  @Test
+  void shouldRefusePaddedOrEmptyNamesThatUpstreamWouldTrimIntoReservedOnes() {
+    assertReason(claims().put("roles", new JsonArray().add(" system:masters")), "whitespace-padded group");
+    assertReason(claims().put("roles", new JsonArray().add("\tsystem:masters")), "whitespace-padded group");
+    assertReason(claims().put("roles", new JsonArray().add("ops ")), "whitespace-padded group");
+    assertReason(claims().put("roles", new JsonArray().add("")), "empty or whitespace-padded group");
+    assertReason(claims().put("email", " system:kube-controller-manager"), "whitespace-padded username");
+  }
+
   private void assertReason(JsonObject c, String fragment) {
     assertThatThrownBy(() -> validator.validate(c, NOW)).isInstanceOf(AuthenticationException.class)
         .hasMessageContaining(fragment);
