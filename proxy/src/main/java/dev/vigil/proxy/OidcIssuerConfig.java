@@ -1,5 +1,6 @@
 package dev.vigil.proxy;
 
+import dev.vigil.common.LoopbackHosts;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.util.regex.Pattern;
 
 import dev.vigil.common.ConfigException;
 import dev.vigil.common.Settings;
-import dev.vigil.proxy.impl.LoopbackHosts;
 
 /**
  * One trusted OIDC issuer and how its tokens map to a Kubernetes identity, like kube-apiserver's

@@ -1,5 +1,6 @@
 package dev.vigil.query;
 
+import dev.vigil.common.LoopbackHosts;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.vigil.proxy.impl;
 
+import dev.vigil.common.LoopbackHosts;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 

@@ -1,5 +1,6 @@
 package dev.vigil.proxy.impl;
 
+import dev.vigil.common.LoopbackHosts;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.vigil.query;
+package dev.vigil.common;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -7,15 +7,16 @@ import java.util.regex.Pattern;
 
 /**
  * Whether a host name or literal address is loopback — {@code localhost}, {@code 127.0.0.0/8}, {@code ::1} — decided
- * without any DNS lookup (only literals are parsed; any other name is not loopback).
+ * without any DNS lookup (only literals are parsed; any other name is not loopback). Used for the "https unless
+ * loopback" rules on OIDC issuers and listeners, and for loopback-only endpoints.
  */
-final class LoopbackHosts {
+public final class LoopbackHosts {
 
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   private LoopbackHosts() {}
 
-  static boolean isLoopback(String host) {
+  public static boolean isLoopback(String host) {
     if (host == null || host.isBlank()) {
       return false;
     }
@@ -30,8 +31,7 @@ final class LoopbackHosts {
       return false; // a DNS name: never trusted to be loopback
     }
     try {
-      // a literal: parsed, not resolved
-      return InetAddress.getByName(h).isLoopbackAddress();
+      return InetAddress.getByName(h).isLoopbackAddress(); // a literal: parsed, not resolved
     } catch (UnknownHostException e) {
       return false;
     }
