@@ -18,7 +18,7 @@ import io.vertx.core.http.ServerWebSocket;
  * 0 stdin, 1 stdout, 2 stderr, 3 error/Status, 4 resize; v5: 255 = close a stream), plus plain HTTP streams that
  * break mid-way. Behaviour by the {@code command} query parameter: {@code env} prints and exits, {@code cat} echoes
  * stdin until stdin is closed (v5) and exits, {@code sleep} waits for the caller to close, {@code forbidden} refuses
- * the upgrade with a 403 Status. Paths containing {@code v4only} support only {@code v4.channel.k8s.io}.
+ * the upgrade with a 403 Status, {@code hang} never answers the upgrade. Paths containing {@code v4only} support only {@code v4.channel.k8s.io}.
  */
 final class ChannelUpstream {
 
@@ -50,6 +50,9 @@ final class ChannelUpstream {
     }
     upgrades.add(MultiMap.caseInsensitiveMultiMap().addAll(req.headers()));
     String command = req.getParam("command", "");
+    if ("hang".equals(command)) {
+      return; // neither accepts nor refuses: the gateway's handshake timeout must end the call
+    }
     if ("forbidden".equals(command)) {
       req.response().setStatusCode(403).putHeader("Content-Type", "application/json")
           .end("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,"

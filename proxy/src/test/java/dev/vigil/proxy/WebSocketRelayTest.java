@@ -27,6 +27,7 @@ import dev.vigil.schema.ResponseCompleted;
 import dev.vigil.schema.ResponseOutcome;
 import dev.vigil.schema.StreamFrame;
 import dev.vigil.schema.StreamKind;
+import dev.vigil.schema.UpstreamError;
 import dev.vigil.schema.VigilEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -34,6 +35,9 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
 
@@ -154,7 +158,96 @@ class WebSocketRelayTest {
 
     assertThat(upstream.upgrades).hasSize(1);
     assertThat(upstream.upgrades.get(0).getAll("Authorization")).containsExactly("Bearer " + GatewayFixture.GATEWAY_TOKEN);
-    assertThat(upstream.upgrades.get(0).getAll("Impersonate-User")).doesNotContain("system:admin");
+    // the gateway impersonates exactly the caller's mapped identity, never what the caller asked for
+    assertThat(upstream.upgrades.get(0).getAll("Impersonate-User")).containsExactly("exec-agent");
+    assertThat(upstream.upgrades.get(0).getAll("Impersonate-Group")).containsExactly("agents", "dev");
+    assertThat(upstream.upgrades.get(0).getAll("Impersonate-Extra-vigil-session")).containsExactly("exec-agent");
+  }
+
+  @Test
+  void shouldRefuseAWebSocketUpgradeThatIsNotExecAttachOrPortForward() throws Exception {
+    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(proxy.port())
+        .setURI("/api/v1/namespaces/payments/configmaps")
+        .addHeader("Authorization", "Bearer " + fx.mint("exec-agent"));
+
+    assertThatThrownBy(() -> await(client.connect(o)))
+        .hasRootCauseInstanceOf(UpgradeRejectedException.class)
+        .satisfies(e -> {
+          UpgradeRejectedException r = (UpgradeRejectedException) rootCause(e);
+          assertThat(r.getStatus()).isEqualTo(400);
+          assertThat(r.getBody().toString()).contains("\"kind\":\"Status\"",
+              "WebSocket upgrades are relayed only for exec, attach and port-forward");
+        });
+
+    List<VigilEvent> events = sink.await(e -> true, 2, Duration.ofSeconds(5));
+    RequestReceived rr = (RequestReceived) events.get(0).getPayload();
+    assertThat(rr.getDecision().getEffect()).isEqualTo(Effect.DENY);
+    assertThat(rr.getDecision().getRuleId()).isEqualTo("protocol");
+    assertThat(events.get(0).getSessionKey()).isEqualTo("exec-agent");
+    assertThat(((ResponseCompleted) events.get(1).getPayload()).getStatus()).isEqualTo(400);
+    assertThat(upstream.upgrades).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAnInvalidCallerHandshakeBeforeConnectingUpstream() throws Exception {
+    HttpResponse<Buffer> resp = await(fx.client(proxy.port())
+        .get("/api/v1/namespaces/payments/pods/api-0/exec?command=env&stdout=true")
+        .putHeader("Authorization", "Bearer " + fx.mint("exec-agent"))
+        .putHeader("Connection", "Upgrade")
+        .putHeader("Upgrade", "websocket")
+        .putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .putHeader("Sec-WebSocket-Version", "8")
+        .putHeader("Sec-WebSocket-Protocol", "v5.channel.k8s.io")
+        .send());
+
+    assertThat(resp.statusCode()).isEqualTo(400);
+    assertThat(resp.bodyAsJsonObject().getString("kind")).isEqualTo("Status");
+    assertThat(resp.bodyAsJsonObject().getString("message")).contains("Sec-WebSocket-Version must be 13");
+    List<VigilEvent> events = sink.await(e -> true, 2, Duration.ofSeconds(5));
+    RequestReceived rr = (RequestReceived) events.get(0).getPayload();
+    assertThat(rr.getDecision().getEffect()).isEqualTo(Effect.DENY);
+    assertThat(rr.getDecision().getRuleId()).isEqualTo("protocol");
+    assertThat(((ResponseCompleted) events.get(1).getPayload()).getStatus()).isEqualTo(400);
+    assertThat(upstream.upgrades).as("nothing may start upstream").isEmpty();
+  }
+
+  @Test
+  void shouldAnswer504WhenTheUpstreamNeverCompletesTheHandshake() throws Exception {
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> await(client.connect(exec("api-0", "hang", "v5.channel.k8s.io"))))
+        .hasRootCauseInstanceOf(UpgradeRejectedException.class)
+        .satisfies(e -> assertThat(((UpgradeRejectedException) rootCause(e)).getStatus()).isEqualTo(504));
+    // the default handshake timeout is the default upstream connect timeout (10 s)
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+
+    List<VigilEvent> events = sink.await(e -> e.getPayload() instanceof UpstreamError, 1, Duration.ofSeconds(5));
+    UpstreamError err = (UpstreamError) events.get(0).getPayload();
+    assertThat(err.getErrorType()).isEqualTo("TIMEOUT");
+    assertThat(upstream.upgrades).hasSize(1);
+  }
+
+  @Test
+  void shouldAbandonTheUpstreamHandshakeWhenTheCallerLeaves() throws Exception {
+    // a raw caller that sends an exec upgrade, then disconnects while the upstream has not answered
+    NetClient net = fx.vertx.createNetClient(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(fx.pki.caCertPem()))));
+    NetSocket socket = await(net.connect(proxy.port(), "127.0.0.1"));
+    await(socket.write("GET /api/v1/namespaces/payments/pods/api-0/exec?command=hang&stdout=true HTTP/1.1\r\n"
+        + "Host: 127.0.0.1\r\nAuthorization: Bearer " + fx.mint("exec-agent") + "\r\n"
+        + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (upstream.upgrades.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(upstream.upgrades).hasSize(1);
+    await(socket.close());
+
+    String requestId = requestId();
+    ResponseCompleted rc = StreamClient.completed(sink, requestId);
+    assertThat(rc.getStatus()).isEqualTo(499);
+    assertThat(rc.getOutcome()).isEqualTo(ResponseOutcome.CLIENT_DISCONNECTED);
+    await(net.close());
   }
 
   @Test

@@ -31,6 +31,9 @@ final class GatewayInterceptor implements ProxyInterceptor {
   static final String SPDY_REFUSED = "Vigil relays exec/attach/port-forward over WebSocket only; use kubectl >= 1.30 "
       + "(WebSocket is the default) or set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true (exec, attach, cp) and "
       + "KUBECTL_PORT_FORWARD_WEBSOCKETS=true (port-forward)";
+  static final String WEBSOCKET_REFUSED = "WebSocket upgrades are relayed only for exec, attach and port-forward";
+  /** The pod subresources whose WebSocket upgrade the gateway terminates and relays. */
+  private static final java.util.Set<String> WEBSOCKET_SUBRESOURCES = java.util.Set.of("exec", "attach", "portforward");
   private static final Logger LOG = LoggerFactory.getLogger(GatewayInterceptor.class);
 
   private final Vertx vertx;
@@ -126,6 +129,14 @@ final class GatewayInterceptor implements ProxyInterceptor {
       return refuse(ctx, ex, StatusErrors.badRequest(SPDY_REFUSED), EventFactory.deny("protocol", "SPDY upgrade refused"));
     }
     if (ctx.isWebSocket()) {
+      if (!relayableUpgrade(parsed.info())) {
+        return refuse(ctx, ex, StatusErrors.badRequest(WEBSOCKET_REFUSED),
+            EventFactory.deny("protocol", "WebSocket upgrade refused: not exec, attach or port-forward"));
+      }
+      String invalid = invalidHandshake(req);
+      if (invalid != null) {
+        return refuse(ctx, ex, StatusErrors.badRequest(invalid), EventFactory.deny("protocol", invalid));
+      }
       return webSocket(ctx, ex);
     }
     long declared = contentLength(req);
@@ -215,6 +226,13 @@ final class GatewayInterceptor implements ProxyInterceptor {
   }
 
   private Future<ProxyResponse> upstreamFailed(ProxyContext ctx, Exchange ex, Throwable err) {
+    if (err instanceof WebSocketRelays.CallerGoneException || err instanceof UpstreamOrigin.CallerGoneException) {
+      // nothing was (or will be) sent upstream and nobody is listening: the call ends here
+      recorder.completed(ex, 499, java.util.Map.of(), null, 0, dev.vigil.schema.ResponseOutcome.CLIENT_DISCONNECTED);
+      ex.closeConnection = true;
+      return Future.succeededFuture(shortCircuits.respond(ctx, ex,
+          new StatusErrors.StatusError(499, "ClientClosedRequest", err.getMessage())));
+    }
     if (ex.requestBody != null && ex.requestBody.tooLarge()) {
       ex.closeConnection = true;
       return Future.succeededFuture(shortCircuits.respond(ctx, ex, StatusErrors.tooLarge(limits.maxRequestBodyBytes())));
@@ -257,6 +275,29 @@ final class GatewayInterceptor implements ProxyInterceptor {
     ex.closeConnection = ex.requestBody != null && !ex.requestBody.ended();
     return Future.succeededFuture(shortCircuits.respond(ctx, ex, new StatusErrors.StatusError(500, "InternalError",
         "the Vigil gateway failed to handle the request (request id " + ex.requestId + ")")));
+  }
+
+  /** Only exec, attach and port-forward (connect subresources of pods) are terminated as WebSockets. */
+  static boolean relayableUpgrade(dev.vigil.schema.KubernetesRequestInfo info) {
+    return info.getResourceRequest() && "pods".equals(info.getResource())
+        && info.getSubresource() != null && WEBSOCKET_SUBRESOURCES.contains(info.getSubresource());
+  }
+
+  /**
+   * Why the caller's WebSocket handshake could not be accepted (RFC 6455 4.2.1: a {@code Sec-WebSocket-Key}, version
+   * 13), or null; checked before anything is sent upstream, so a command never starts for a caller that cannot be
+   * answered.
+   */
+  static String invalidHandshake(HttpServerRequest req) {
+    String key = req.getHeader("Sec-WebSocket-Key");
+    if (key == null || key.isBlank() || req.headers().getAll("Sec-WebSocket-Key").size() != 1) {
+      return "invalid WebSocket handshake: exactly one Sec-WebSocket-Key header is required";
+    }
+    String version = req.getHeader("Sec-WebSocket-Version");
+    if (version == null || !version.strip().equals("13") || req.headers().getAll("Sec-WebSocket-Version").size() != 1) {
+      return "invalid WebSocket handshake: Sec-WebSocket-Version must be 13";
+    }
+    return null;
   }
 
   static boolean isSpdyUpgrade(HttpServerRequest req) {

@@ -22,6 +22,7 @@ final class UpstreamOrigin implements OriginRequestProvider {
   private final UpstreamTarget target;
   private final HttpClient client;
   private final long idleTimeoutMillis;
+  private final long connectTimeoutMillis;
 
   UpstreamOrigin(Vertx vertx, UpstreamTarget target, Duration connectTimeout, Duration idleTimeout, int maxConnections) {
     this.target = target;
@@ -32,6 +33,16 @@ final class UpstreamOrigin implements OriginRequestProvider {
         .with(new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(10_000))
         .build();
     this.idleTimeoutMillis = idleTimeout.toMillis();
+    this.connectTimeoutMillis = connectTimeout.toMillis();
+  }
+
+  /** The caller disconnected while its call waited for an upstream connection: the call is not sent. */
+  static final class CallerGoneException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CallerGoneException() {
+      super("the caller went away while the call waited for an upstream connection", null, false, false);
+    }
   }
 
   HttpClient client() {
@@ -53,8 +64,20 @@ final class UpstreamOrigin implements OriginRequestProvider {
     if (idleTimeoutMillis > 0 && !longRunning) {
       options.setIdleTimeout(idleTimeoutMillis);
     }
+    // Bounds the wait for a pooled connection (plus connecting): without it, a call queued behind busy connections
+    // (e.g. max-connections watches) waits forever; on expiry it fails with a timeout (504 + UpstreamError TIMEOUT).
+    if (connectTimeoutMillis > 0) {
+      options.setConnectTimeout(connectTimeoutMillis);
+    }
     // Failures reach the proxy through the response future; without a handler Vert.x would also log each reset.
-    return client.request(options).map(req -> req.exceptionHandler(err -> { }));
+    return client.request(options).compose(req -> {
+      req.exceptionHandler(err -> { });
+      if (ex != null && (ex.clientClosed || ex.request.response().closed())) {
+        req.reset(); // the caller left while this call was queued: never send it
+        return Future.failedFuture(new CallerGoneException());
+      }
+      return Future.succeededFuture(req);
+    });
   }
 
   Future<Void> close() {

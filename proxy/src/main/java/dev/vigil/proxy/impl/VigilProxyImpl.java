@@ -70,7 +70,7 @@ public final class VigilProxyImpl implements VigilProxy {
     GatewayLimits limits = GatewayLimits.from(config);
     WebSocketClient webSockets = vertx.createWebSocketClient(webSocketOptions(target, config));
     GatewayInterceptor gateway = new GatewayInterceptor(vertx, security.authenticator(), security.headerPolicy(),
-        recorder, new ShortCircuits(), target, new WebSocketRelays(webSockets, target, recorder, limits), limits,
+        recorder, new ShortCircuits(), target, new WebSocketRelays(webSockets, target, recorder, limits, config.upstreamConnectTimeout()), limits,
         System::nanoTime, System::currentTimeMillis);
     PreflightGuard preflight = new PreflightGuard(gateway, recorder);
     IdleConnections idle = new IdleConnections(vertx, config.serverIdleTimeout().toMillis());

@@ -85,12 +85,31 @@ final class WebSocketRelay {
     }
     ex.request.toWebSocket().onComplete(ar -> {
       if (ar.failed()) {
-        up.close((short) 1001, "caller went away");
-        recorder.completed(ex, 499, Map.of(), null, 0, OUTCOME_CLIENT_CLOSED);
+        notAccepted(up);
         return;
       }
       wire(ar.result(), chosen);
     });
+  }
+
+  /**
+   * The caller's side could not be accepted (it went away, or its handshake was refused after all — the gateway checks
+   * it before connecting upstream): the upstream is closed, what it already sent is counted as dropped frames, and the
+   * status the caller actually got is recorded (499 when it got none).
+   */
+  private void notAccepted(WebSocket up) {
+    if (!up.isClosed()) {
+      up.close((short) 1001, "caller went away");
+    }
+    ex.frames = new FrameRecorder(ex, recorder, kind(), limits.streams());
+    for (int i = 0; i < early.size(); i++) {
+      ex.frames.skip(Direction.TO_CLIENT);
+    }
+    early.clear();
+    var response = ex.request.response();
+    boolean answered = response.headWritten();
+    recorder.completed(ex, answered ? response.getStatusCode() : 499, Map.of(), null,
+        answered ? response.bytesWritten() : 0, answered ? ResponseOutcome.COMPLETED : OUTCOME_CLIENT_CLOSED);
   }
 
   private void wire(ServerWebSocket c, String subprotocol) {

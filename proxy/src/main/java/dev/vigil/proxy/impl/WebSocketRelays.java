@@ -1,12 +1,16 @@
 package dev.vigil.proxy.impl;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpHeaders;
@@ -17,7 +21,10 @@ import io.vertx.core.http.WebSocketConnectOptions;
 /**
  * Opens {@link WebSocketRelay}s: holds the one WebSocket client towards the upstream, connects with the caller's
  * subprotocols and the prepared upstream headers, and relays an upstream's refusal of the upgrade (e.g. a 403 Status)
- * to the caller as a plain HTTP response, recorded as such.
+ * to the caller as a plain HTTP response, recorded as such. Opening the upstream side (waiting for a slot in the
+ * client's pool, connecting, the handshake) is bounded by the handshake timeout (the upstream connect timeout): past it
+ * the caller gets a 504 Status and an UpstreamError TIMEOUT. A caller that goes away meanwhile abandons the attempt:
+ * an upstream WebSocket that opens later is closed at once (1001), without relaying anything.
  */
 final class WebSocketRelays {
 
@@ -29,21 +36,43 @@ final class WebSocketRelays {
   private final UpstreamTarget target;
   private final CallRecorder recorder;
   private final GatewayLimits limits;
+  private final long handshakeTimeoutMillis;
 
+  /** With the default upstream connect timeout (10 s) as handshake timeout. */
   WebSocketRelays(WebSocketClient client, UpstreamTarget target, CallRecorder recorder, GatewayLimits limits) {
+    this(client, target, recorder, limits, DEFAULT_HANDSHAKE_TIMEOUT);
+  }
+
+  /** The default handshake timeout: the default of {@code vigil.proxy.upstream.connect-timeout}. */
+  static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+  WebSocketRelays(WebSocketClient client, UpstreamTarget target, CallRecorder recorder, GatewayLimits limits,
+      Duration handshakeTimeout) {
     this.client = client;
     this.target = target;
     this.recorder = recorder;
     this.limits = limits;
+    this.handshakeTimeoutMillis = Math.max(1, handshakeTimeout.toMillis());
+  }
+
+  /** The caller went away while the upstream WebSocket was being opened. */
+  static final class CallerGoneException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CallerGoneException() {
+      super("the caller went away while the upstream WebSocket was being opened", null, false, false);
+    }
   }
 
   /**
    * Connects upstream and, once it answered, either relays its refusal or accepts the caller's upgrade and starts
-   * relaying; fails only when the upstream could not be reached (the caller then gets a 502/504 Status).
+   * relaying; fails when the upstream could not be reached or did not complete the handshake in time (the caller then
+   * gets a 502/504 Status), or with {@link CallerGoneException} when the caller left first.
    */
   Future<Void> start(Exchange ex, String uri, MultiMap upstreamHeaders) {
     WebSocketConnectOptions o = new WebSocketConnectOptions()
         .setHost(target.host()).setPort(target.port()).setSsl(target.ssl())
+        .setTimeout(handshakeTimeoutMillis) // Vert.x closes the connection when the handshake takes longer
         .setURI(uri).setAllowOriginHeader(false).setSubProtocols(WebSocketRelay.subprotocols(upstreamHeaders));
     for (Map.Entry<String, String> h : upstreamHeaders) {
       if (!NOT_FORWARDED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
@@ -54,7 +83,24 @@ final class WebSocketRelays {
     WebSocketRelay relay = new WebSocketRelay(ex, recorder, limits);
     ClientWebSocket up = client.webSocket();
     relay.bindUpstream(up); // handlers before connecting: the upstream may speak (and close) at once
+    // The whole attempt (pool wait included: Vert.x arms no timer for it) is bounded here; a later outcome is dropped.
+    Context context = Vertx.currentContext();
+    long timer = context == null ? -1 : context.owner().setTimer(handshakeTimeoutMillis, id -> started.tryFail(
+        new TimeoutException("the upstream WebSocket handshake did not complete within " + handshakeTimeoutMillis + " ms")));
+    ex.request.response().closeHandler(v -> {
+      ex.clientClosed = true;
+      started.tryFail(new CallerGoneException());
+    });
     up.connect(o).onComplete(ar -> {
+      if (timer >= 0) {
+        context.owner().cancelTimer(timer);
+      }
+      if (started.future().isComplete()) { // abandoned: timed out or the caller left
+        if (ar.succeeded()) {
+          up.close((short) 1001, "caller went away");
+        }
+        return;
+      }
       if (ar.succeeded()) {
         relay.accept();
         started.complete();
