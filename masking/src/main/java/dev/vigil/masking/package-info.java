@@ -1,0 +1,2 @@
+/** Secret masking with keyed fingerprints and credential detectors, shared by every channel that records bodies. */
+package dev.vigil.masking;
