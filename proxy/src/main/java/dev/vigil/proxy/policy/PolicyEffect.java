@@ -1,0 +1,6 @@
+package dev.vigil.proxy.policy;
+
+/** What the policy decided for a call. */
+public enum PolicyEffect {
+  ALLOW, DENY
+}
