@@ -125,6 +125,20 @@ public final class Demo implements AutoCloseable {
     Path upstreamKubeconfig = Kubeconfigs.write(dir.resolve("gateway").resolve("upstream-kubeconfig"), "kube-sim",
         kubeSim.url(), pki.caCertPem(), "vigil-gateway", upstreamToken);
 
+    // The example policy (reloaded on change) and the gateway's fingerprint key, both kept by the gateway only.
+    Path policy = dir.resolve("policy.yaml");
+    if (!Files.exists(policy)) {
+      try (var in = Demo.class.getResourceAsStream("/demo/policy.yaml")) {
+        Files.write(policy, in.readAllBytes());
+      }
+    }
+    Path maskingKey = dir.resolve("gateway").resolve("masking.key");
+    if (!Files.exists(maskingKey)) {
+      byte[] key = new byte[32];
+      RANDOM.nextBytes(key);
+      Kubeconfigs.writePrivate(maskingKey, Base64.getEncoder().encodeToString(key));
+    }
+
     String host = "127.0.0.1";
     Settings wired = s.withDefaults(Map.ofEntries(
         Map.entry("vigil.proxy.host", host),
@@ -134,6 +148,8 @@ public final class Demo implements AutoCloseable {
         Map.entry("vigil.proxy.upstream.kubeconfig", upstreamKubeconfig.toString()),
         Map.entry("vigil.proxy.oidc.issuer", issuer.issuerUrl()),
         Map.entry("vigil.proxy.gateway-id", "demo-gateway"),
+        Map.entry("vigil.proxy.policy.file", policy.toString()),
+        Map.entry("vigil.proxy.masking.key-file", maskingKey.toString()),
         Map.entry("vigil.proxy.kafka.producer.bootstrap.servers", kafka.bootstrapServers()),
         Map.entry("vigil.indexer.opensearch.url", openSearch.httpUrl()),
         Map.entry("vigil.indexer.kafka.consumer.bootstrap.servers", kafka.bootstrapServers()),

@@ -88,6 +88,41 @@ class DemoEndToEndIT {
   }
 
   @Test
+  void shouldDenyWhatThePolicyForbidsWithA403NamingTheRule() throws Exception {
+    Proc get = kubectl(ep.kubeconfig(), "get", "secrets", "-n", "kube-system");
+    assertThat(get.exit()).isNotZero();
+    assertThat(get.stderr()).contains("Forbidden").contains("guardrail:secrets-only-in-allowed-namespaces");
+    assertThat(demo.kubeSim().requests()).noneMatch(r -> r.path().equals("/api/v1/namespaces/kube-system/secrets"));
+    awaitEvents("namespace=kube-system&resource=secrets", events -> events.stream()
+        .anyMatch(e -> e.getJsonObject("decision") != null && "DENY".equals(e.getJsonObject("decision").getString("effect"))
+            && "guardrail:secrets-only-in-allowed-namespaces".equals(e.getJsonObject("decision").getString("ruleId"))));
+  }
+
+  @Test
+  void shouldNeverStoreSecretValuesOnlyTheirFingerprints() throws Exception {
+    Proc get = kubectl(ep.kubeconfig(), "get", "secret", "payments-db", "-n", "payments", "-o", "json");
+    assertThat(get.exit()).as(get.toString()).isZero();
+    JsonObject data = new JsonObject(get.stdout()).getJsonObject("data");
+    assertThat(data).isNotNull();
+    assertThat(data.isEmpty()).isFalse();
+    JsonObject found = awaitEvents("namespace=payments&resource=secrets&verb=get", events -> events.stream()
+        .anyMatch(e -> "response".equals(e.getString("type")) && e.getJsonObject("body") != null));
+    String recorded = found.encode();
+    assertThat(recorded).contains("masked:k8s-secret:");
+    for (String key : data.fieldNames()) {
+      String b64 = data.getString(key);
+      String plain = new String(java.util.Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
+      assertThat(recorded).doesNotContain(b64);
+      if (plain.length() < 10) {
+        continue; // e.g. username "payments": also the namespace's name, so its presence proves nothing
+      }
+      assertThat(recorded).doesNotContain(plain);
+      JsonObject hits = awaitJson("/api/v1/events?q=" + enc("\"" + plain + "\""), body -> true);
+      assertThat(hits.getLong("total")).as("full-text search for a secret value").isZero();
+    }
+  }
+
+  @Test
   void shouldListTheSessionInSequenceOrder() throws Exception {
     Proc get = kubectl(ep.kubeconfig(), "get", "configmaps", "-n", "default");
     assertThat(get.exit()).as(get.toString()).isZero();

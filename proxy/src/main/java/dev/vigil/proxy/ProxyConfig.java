@@ -63,6 +63,9 @@ public final class ProxyConfig {
   public static final String STREAMS_LOG_COALESCE_BYTES = "vigil.proxy.streams.logs.coalesce-bytes";
   public static final String RECORDING_QUEUE_MAX_EVENTS = "vigil.proxy.recording.queue.max-events";
   public static final String RECORDING_QUEUE_MAX_BYTES = "vigil.proxy.recording.queue.max-bytes";
+  public static final String POLICY_FILE = "vigil.proxy.policy.file";
+  public static final String POLICY_RELOAD_INTERVAL = "vigil.proxy.policy.reload-interval";
+  public static final String MASKING_KEY_FILE = "vigil.proxy.masking.key-file";
 
   private final String host;
   private final int port;
@@ -96,6 +99,9 @@ public final class ProxyConfig {
   private final int streamsLogCoalesceBytes;
   private final int recordingQueueMaxEvents;
   private final long recordingQueueMaxBytes;
+  private final java.nio.file.Path policyFile;
+  private final Duration policyReloadInterval;
+  private final java.nio.file.Path maskingKeyFile;
 
   private ProxyConfig(Settings s) {
     this.host = s.get(HOST, "127.0.0.1");
@@ -148,6 +154,9 @@ public final class ProxyConfig {
     this.streamsLogCoalesceBytes = s.getInt(STREAMS_LOG_COALESCE_BYTES, 4096, 1, 16 * 1024 * 1024);
     this.recordingQueueMaxEvents = s.getInt(RECORDING_QUEUE_MAX_EVENTS, 10_000, 1, 10_000_000);
     this.recordingQueueMaxBytes = s.getLong(RECORDING_QUEUE_MAX_BYTES, 64L * 1024 * 1024, 1, Long.MAX_VALUE);
+    this.policyFile = s.getPath(POLICY_FILE, null);
+    this.policyReloadInterval = positive(s, POLICY_RELOAD_INTERVAL, Duration.ofSeconds(5));
+    this.maskingKeyFile = s.getPath(MASKING_KEY_FILE, null);
   }
 
   /** Reads and validates the {@code vigil.proxy.*} keys of {@code settings}. */
@@ -235,6 +244,11 @@ public final class ProxyConfig {
   public int recordingQueueMaxEvents() { return recordingQueueMaxEvents; }
   /** Serialized bytes waiting for the Kafka sender thread at most. */
   public long recordingQueueMaxBytes() { return recordingQueueMaxBytes; }
+  /** The policy file, or null (every authenticated request allowed). */
+  public java.nio.file.Path policyFile() { return policyFile; }
+  public Duration policyReloadInterval() { return policyReloadInterval; }
+  /** The file holding the fingerprint HMAC key (at least 32 bytes), or null (random key per process). */
+  public java.nio.file.Path maskingKeyFile() { return maskingKeyFile; }
 
   @Override
   public String toString() {
@@ -255,6 +269,7 @@ public final class ProxyConfig {
         + ", streamsMaxFrameBytes=" + streamsMaxFrameBytes + ", streamsLogCoalesceDelay=" + streamsLogCoalesceDelay
         + ", streamsLogCoalesceBytes=" + streamsLogCoalesceBytes + ", recordingQueueMaxEvents=" + recordingQueueMaxEvents
         + ", recordingQueueMaxBytes=" + recordingQueueMaxBytes
+        + ", policyFile=" + policyFile + ", maskingKeyFile=" + maskingKeyFile
         + ", kafkaProducer=" + shown + "}";
   }
 }

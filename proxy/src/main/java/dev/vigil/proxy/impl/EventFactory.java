@@ -26,16 +26,23 @@ import dev.vigil.schema.VigilEvent;
  */
 final class EventFactory {
 
-  static final String ALLOW_REASON = "no policy engine yet: every authenticated request is allowed";
+  static final String ALLOW_REASON = "no policy configured: every authenticated request is allowed";
 
   private final String gatewayId;
   private final SessionKeys sessions;
   private final LongSupplier wallClock;
+  private final BodyMasking masking;
 
+  /** Without masking: for tests that look at raw recording. */
   EventFactory(String gatewayId, SessionKeys sessions, LongSupplier wallClock) {
+    this(gatewayId, sessions, wallClock, null);
+  }
+
+  EventFactory(String gatewayId, SessionKeys sessions, LongSupplier wallClock, BodyMasking masking) {
     this.gatewayId = gatewayId;
     this.sessions = sessions;
     this.wallClock = wallClock;
+    this.masking = masking;
   }
 
   static RequestRef ref(String requestId, String method, String path, String query, String sourceAddress,
@@ -59,12 +66,20 @@ final class EventFactory {
     return PolicyDecision.newBuilder().setEffect(Effect.DENY).setRuleId(ruleId).setReason(reason).setStrict(false).build();
   }
 
+  private BodyMasking.Masked mask(Exchange ex, Body body) {
+    if (masking == null || body == null) {
+      return new BodyMasking.Masked(body, List.of());
+    }
+    return masking.mask(ex, body);
+  }
+
   VigilEvent requestReceived(Exchange ex, Map<String, String> headers, Body body, PolicyDecision decision) {
+    BodyMasking.Masked m = mask(ex, body);
     return envelope(ex, RequestReceived.newBuilder()
         .setHeaders(Map.copyOf(headers))
-        .setBody(body)
+        .setBody(m.body())
         .setDecision(decision)
-        .setFindings(List.of())
+        .setFindings(m.findings())
         .build());
   }
 
@@ -75,29 +90,31 @@ final class EventFactory {
 
   VigilEvent responseCompleted(Exchange ex, int status, Map<String, String> headers, Body body, long durationMillis,
       long bytesToClient, ResponseOutcome outcome, long framesRecorded, long framesDropped) {
+    BodyMasking.Masked m = mask(ex, body);
     return envelope(ex, ResponseCompleted.newBuilder()
         .setOutcome(outcome)
         .setFramesRecorded(framesRecorded)
         .setFramesDropped(framesDropped)
         .setStatus(status)
         .setHeaders(Map.copyOf(headers))
-        .setBody(body)
+        .setBody(m.body())
         .setDurationMillis(durationMillis)
         .setBytesToClient(bytesToClient)
-        .setFindings(List.of())
+        .setFindings(m.findings())
         .build());
   }
 
   VigilEvent streamFrame(Exchange ex, StreamKind kind, long frameIndex, Direction direction, Integer channelNumber,
       String watchEventType, Body data) {
+    BodyMasking.Masked m = mask(ex, data);
     return envelope(ex, StreamFrame.newBuilder()
         .setStream(kind)
         .setFrameIndex(frameIndex)
         .setDirection(direction)
         .setChannelNumber(channelNumber)
         .setWatchEventType(watchEventType)
-        .setData(data)
-        .setFindings(List.of())
+        .setData(m.body())
+        .setFindings(m.findings())
         .build());
   }
 

@@ -44,13 +44,14 @@ final class GatewayInterceptor implements ProxyInterceptor {
   private final ShortCircuits shortCircuits;
   private final UpstreamTarget upstream;
   private final WebSocketRelays relays;
+  private final PolicyGate policy;
   private final GatewayLimits limits;
   private final LongSupplier nanoClock;
   private final LongSupplier wallClock;
 
   GatewayInterceptor(Vertx vertx, TokenAuthenticator authenticator, HeaderPolicy headers, CallRecorder recorder,
-      ShortCircuits shortCircuits, UpstreamTarget upstream, WebSocketRelays relays, GatewayLimits limits,
-      LongSupplier nanoClock, LongSupplier wallClock) {
+      ShortCircuits shortCircuits, UpstreamTarget upstream, WebSocketRelays relays, PolicyGate policy,
+      GatewayLimits limits, LongSupplier nanoClock, LongSupplier wallClock) {
     this.vertx = vertx;
     this.authenticator = authenticator;
     this.headers = headers;
@@ -58,6 +59,7 @@ final class GatewayInterceptor implements ProxyInterceptor {
     this.shortCircuits = shortCircuits;
     this.upstream = upstream;
     this.relays = relays;
+    this.policy = policy;
     this.limits = limits;
     this.nanoClock = nanoClock;
     this.wallClock = wallClock;
@@ -201,7 +203,13 @@ final class GatewayInterceptor implements ProxyInterceptor {
 
   private Future<ProxyResponse> forward(ProxyContext ctx, Exchange ex, Body body) {
     ProxyRequest preq = ctx.request();
-    recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), body, EventFactory.allow());
+    PolicyGate.Verdict verdict = policy.decide(ex, body);
+    if (!verdict.allowed()) {
+      ex.closeConnection = ex.requestBody != null && !ex.requestBody.ended();
+      recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), body, verdict.decision());
+      return Future.succeededFuture(shortCircuits.respond(ctx, ex, PolicyGate.forbidden(verdict)));
+    }
+    recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), body, verdict.decision());
     headers.prepareUpstream(preq.headers(), false, ex);
     preq.setURI(upstreamUri(ex.parsed));
     return ctx.sendRequest().recover(err -> upstreamFailed(ctx, ex, err));
@@ -210,7 +218,11 @@ final class GatewayInterceptor implements ProxyInterceptor {
   /** Terminates the caller's WebSocket upgrade here and relays it message by message (exec, attach, port-forward). */
   private Future<ProxyResponse> webSocket(ProxyContext ctx, Exchange ex) {
     ProxyRequest preq = ctx.request();
-    recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), null, EventFactory.allow());
+    PolicyGate.Verdict verdict = policy.decide(ex, null);
+    if (!verdict.allowed()) {
+      return refuse(ctx, ex, PolicyGate.forbidden(verdict), verdict.decision());
+    }
+    recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), null, verdict.decision());
     headers.prepareUpstream(preq.headers(), true, ex);
     return relays.start(ex, upstreamUri(ex.parsed), preq.headers()).transform(ar -> {
       if (ar.failed()) {

@@ -34,10 +34,12 @@ public final class VigilProxyImpl implements VigilProxy {
   private final GatewaySecurity security;
   private final CountingSink sink;
   private final long evictionTimer;
+  private final Governance governance;
 
   private VigilProxyImpl(Vertx vertx, HttpServer server, UpstreamOrigin origin, WebSocketClient webSockets,
-      GatewaySecurity security, CountingSink sink, long evictionTimer) {
+      GatewaySecurity security, CountingSink sink, long evictionTimer, Governance governance) {
     this.vertx = vertx;
+    this.governance = governance;
     this.server = server;
     this.origin = origin;
     this.webSockets = webSockets;
@@ -63,14 +65,21 @@ public final class VigilProxyImpl implements VigilProxy {
       CountingSink sink) {
     UpstreamTarget target = security.target();
     SessionKeys sessions = new SessionKeys(config.sessionsMaxTracked(), config.sessionsIdleTimeout(), System::nanoTime);
-    EventFactory events = new EventFactory(config.gatewayId(), sessions, System::currentTimeMillis);
+    Governance governance;
+    try {
+      governance = Governance.open(config);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    EventFactory events = new EventFactory(config.gatewayId(), sessions, System::currentTimeMillis, governance.masking());
     CallRecorder recorder = new CallRecorder(events, sink, System::nanoTime);
     UpstreamOrigin origin = new UpstreamOrigin(vertx, target, config.upstreamConnectTimeout(),
         config.upstreamIdleTimeout(), config.upstreamMaxConnections());
     GatewayLimits limits = GatewayLimits.from(config);
     WebSocketClient webSockets = vertx.createWebSocketClient(webSocketOptions(target, config));
     GatewayInterceptor gateway = new GatewayInterceptor(vertx, security.authenticator(), security.headerPolicy(),
-        recorder, new ShortCircuits(), target, new WebSocketRelays(webSockets, target, recorder, limits, config.upstreamConnectTimeout()), limits,
+        recorder, new ShortCircuits(), target, new WebSocketRelays(webSockets, target, recorder, limits, config.upstreamConnectTimeout()),
+        governance.gate(), limits,
         System::nanoTime, System::currentTimeMillis);
     PreflightGuard preflight = new PreflightGuard(gateway, recorder);
     IdleConnections idle = new IdleConnections(vertx, config.serverIdleTimeout().toMillis());
@@ -101,11 +110,12 @@ public final class VigilProxyImpl implements VigilProxy {
           LOG.info("Vigil gateway {} listening on https://{}:{} ({}) in front of {} (issuers {}, impersonation {})",
               config.gatewayId(), config.host(), s.actualPort(), config.http2() ? "HTTP/2 and HTTP/1.1" : "HTTP/1.1",
               target, security.issuers(), config.impersonation() ? "on" : "off");
-          return new VigilProxyImpl(vertx, s, origin, webSockets, security, sink, timer);
+          return new VigilProxyImpl(vertx, s, origin, webSockets, security, sink, timer, governance);
         })
         .onFailure(err -> {
           origin.close();
           webSockets.close();
+          governance.close();
         });
   }
 
@@ -122,6 +132,7 @@ public final class VigilProxyImpl implements VigilProxy {
         .eventually(() -> webSockets.close())
         .eventually(() -> {
           security.close();
+          governance.close();
           return sink.close();
         })
         .onComplete(ar -> LOG.info("Vigil gateway stopped ({} events recorded, {} failed)", sink.recorded(), sink.failed()));

@@ -53,7 +53,7 @@ class EventFactoryTest {
     RequestReceived rr = (RequestReceived) received.getPayload();
     assertThat(rr.getDecision().getEffect()).isEqualTo(Effect.ALLOW);
     assertThat(rr.getDecision().getRuleId()).isNull();
-    assertThat(rr.getDecision().getReason()).contains("no policy engine");
+    assertThat(rr.getDecision().getReason()).contains("no policy configured");
     assertThat(rr.getFindings()).isEmpty();
     assertThat(decoded).isEqualTo(completed);
     assertThat(((ResponseCompleted) decoded.getPayload()).getBytesToClient()).isEqualTo(345);

@@ -1,0 +1,63 @@
+package dev.vigil.proxy.impl;
+
+import dev.vigil.proxy.impl.content.RecordedContent;
+import dev.vigil.proxy.policy.PolicyRequest;
+import dev.vigil.proxy.policy.PolicyResult;
+import dev.vigil.proxy.policy.PolicyStore;
+import dev.vigil.schema.Body;
+import dev.vigil.schema.Channel;
+import dev.vigil.schema.KubernetesRequestInfo;
+import dev.vigil.schema.PolicyDecision;
+
+/**
+ * Decides each authenticated call with the current policy (reloaded by its {@link PolicyStore}) on the canonical
+ * parsed request and, for writes, the request body. Without a configured policy every authenticated call is allowed,
+ * and the recorded decision says so. Namespace and object labels are not looked up yet (passed as unknown, which deny
+ * rules treat as matching and allow rules as not matching).
+ */
+final class PolicyGate {
+
+  /** The outcome for one call: whether to forward it and what to record. */
+  record Verdict(boolean allowed, PolicyDecision decision, String ruleId, String reason) {}
+
+  private final PolicyStore store;
+
+  /** {@code store} may be null: no policy configured. */
+  PolicyGate(PolicyStore store) {
+    this.store = store;
+  }
+
+  Verdict decide(Exchange ex, Body requestBody) {
+    if (store == null) {
+      return new Verdict(true, EventFactory.allow(), null, null);
+    }
+    KubernetesRequestInfo info = ex.parsed.info();
+    CallerIdentity caller = ex.caller;
+    PolicyRequest request = PolicyRequest.builder()
+        .subject(caller.subject())
+        .username(caller.username())
+        .groups(caller.groups())
+        .issuer(caller.issuer())
+        .channel(Channel.KUBERNETES)
+        .verb(info.getVerb())
+        .apiGroup(info.getApiGroup())
+        .resource(info.getResource())
+        .subresource(info.getSubresource())
+        .namespace(info.getNamespace())
+        .name(info.getName())
+        .resourceRequest(info.getResourceRequest())
+        .path(ex.parsed.canonicalPath())
+        .body(requestBody == null ? null : RecordedContent.json(requestBody))
+        .build();
+    PolicyResult result = store.current().evaluate(request);
+    // Strict (fail-closed) recording is not implemented yet: never claim it in the record.
+    PolicyDecision decision = PolicyDecision.newBuilder(result.toDecision()).setStrict(false).build();
+    return new Verdict(result.allowed(), decision, result.ruleId(), result.reason());
+  }
+
+  /** The 403 a denied caller sees: kubectl prints the message, which names the rule and the reason. */
+  static StatusErrors.StatusError forbidden(Verdict v) {
+    return new StatusErrors.StatusError(403, "Forbidden",
+        "Vigil policy denied this request (rule " + v.ruleId() + "): " + (v.reason() == null ? "denied" : v.reason()));
+  }
+}
