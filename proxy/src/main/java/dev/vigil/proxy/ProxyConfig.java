@@ -63,6 +63,7 @@ public final class ProxyConfig {
   public static final String STREAMS_LOG_COALESCE_BYTES = "vigil.proxy.streams.logs.coalesce-bytes";
   public static final String RECORDING_QUEUE_MAX_EVENTS = "vigil.proxy.recording.queue.max-events";
   public static final String RECORDING_QUEUE_MAX_BYTES = "vigil.proxy.recording.queue.max-bytes";
+  public static final String RECORDING_STRICT_TIMEOUT = "vigil.proxy.recording.strict-timeout";
   public static final String POLICY_FILE = "vigil.proxy.policy.file";
   public static final String POLICY_RELOAD_INTERVAL = "vigil.proxy.policy.reload-interval";
   public static final String MASKING_KEY_FILE = "vigil.proxy.masking.key-file";
@@ -99,6 +100,7 @@ public final class ProxyConfig {
   private final int streamsLogCoalesceBytes;
   private final int recordingQueueMaxEvents;
   private final long recordingQueueMaxBytes;
+  private final Duration recordingStrictTimeout;
   private final java.nio.file.Path policyFile;
   private final Duration policyReloadInterval;
   private final java.nio.file.Path maskingKeyFile;
@@ -154,6 +156,7 @@ public final class ProxyConfig {
     this.streamsLogCoalesceBytes = s.getInt(STREAMS_LOG_COALESCE_BYTES, 4096, 1, 16 * 1024 * 1024);
     this.recordingQueueMaxEvents = s.getInt(RECORDING_QUEUE_MAX_EVENTS, 10_000, 1, 10_000_000);
     this.recordingQueueMaxBytes = s.getLong(RECORDING_QUEUE_MAX_BYTES, 64L * 1024 * 1024, 1, Long.MAX_VALUE);
+    this.recordingStrictTimeout = positive(s, RECORDING_STRICT_TIMEOUT, Duration.ofSeconds(5));
     this.policyFile = s.getPath(POLICY_FILE, null);
     this.policyReloadInterval = positive(s, POLICY_RELOAD_INTERVAL, Duration.ofSeconds(5));
     this.maskingKeyFile = s.getPath(MASKING_KEY_FILE, null);
@@ -244,6 +247,9 @@ public final class ProxyConfig {
   public int recordingQueueMaxEvents() { return recordingQueueMaxEvents; }
   /** Serialized bytes waiting for the Kafka sender thread at most. */
   public long recordingQueueMaxBytes() { return recordingQueueMaxBytes; }
+
+  /** How long a strict call (or frame) waits for the broker's acknowledgement before it is refused (or ended). */
+  public Duration recordingStrictTimeout() { return recordingStrictTimeout; }
   /** The policy file, or null (every authenticated request allowed). */
   public java.nio.file.Path policyFile() { return policyFile; }
   public Duration policyReloadInterval() { return policyReloadInterval; }

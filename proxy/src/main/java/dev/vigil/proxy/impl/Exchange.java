@@ -39,6 +39,12 @@ final class Exchange {
   StatusErrors.StatusError shortCircuit;
   /** Set once the ResponseCompleted or UpstreamError event was recorded: exactly one per call. */
   boolean terminalRecorded;
+  /** Strict recording for this call (a {@code recording: strict} rule allowed it); null when best effort. */
+  StrictRecording strict;
+  /** Ends a strict stream whose frame could not be recorded in time (set by the relay or the response side). */
+  Runnable strictAbort;
+  /** Set when a strict stream was ended because a frame could not be recorded. */
+  boolean strictEnded;
 
   Exchange(HttpServerRequest request, long startNanos, long startMillis) {
     this.request = request;

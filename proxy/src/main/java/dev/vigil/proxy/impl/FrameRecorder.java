@@ -65,7 +65,28 @@ final class FrameRecorder {
       return;
     }
     recorded++;
-    recorder.frame(ex, kind, index, direction, channel, watchType, data).onFailure(err -> unrecorded++);
+    watch(recorder.frame(ex, kind, index, direction, channel, watchType, data));
+  }
+
+  /**
+   * Counts a frame the sink failed to store; under strict recording, ends the stream (once) when the frame is not
+   * acknowledged within the bound.
+   */
+  private void watch(io.vertx.core.Future<Void> stored) {
+    stored.onFailure(err -> unrecorded++);
+    StrictRecording strict = ex.strict;
+    if (strict != null && !finished) {
+      strict.acknowledged(stored).onFailure(err -> {
+        if (!ex.strictEnded && !ex.terminalRecorded) {
+          ex.strictEnded = true;
+          strict.streamEnded();
+          Runnable abort = ex.strictAbort;
+          if (abort != null) {
+            abort.run();
+          }
+        }
+      });
+    }
   }
 
   /** Counts a frame that was not offered for recording (e.g. cap reached before its content was built). */
@@ -89,7 +110,7 @@ final class FrameRecorder {
       Body marker = Body.newBuilder().setContentType("text/plain").setEncoding(BodyEncoding.TEXT).setContent(text)
           .setOriginalSize(text.length()).setTruncated(false).setMasked(false).build();
       this.marker = true;
-      recorder.frame(ex, kind, seen, firstDroppedDirection, null, null, marker).onFailure(err -> unrecorded++);
+      watch(recorder.frame(ex, kind, seen, firstDroppedDirection, null, null, marker));
     }
   }
 

@@ -48,10 +48,12 @@ final class GatewayInterceptor implements ProxyInterceptor {
   private final GatewayLimits limits;
   private final LongSupplier nanoClock;
   private final LongSupplier wallClock;
+  private final StrictRecording strict;
 
   GatewayInterceptor(Vertx vertx, TokenAuthenticator authenticator, HeaderPolicy headers, CallRecorder recorder,
       ShortCircuits shortCircuits, UpstreamTarget upstream, WebSocketRelays relays, PolicyGate policy,
-      GatewayLimits limits, LongSupplier nanoClock, LongSupplier wallClock) {
+      GatewayLimits limits, LongSupplier nanoClock, LongSupplier wallClock, StrictRecording strict) {
+    this.strict = strict;
     this.vertx = vertx;
     this.authenticator = authenticator;
     this.headers = headers;
@@ -209,10 +211,28 @@ final class GatewayInterceptor implements ProxyInterceptor {
       recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), body, verdict.decision());
       return Future.succeededFuture(shortCircuits.respond(ctx, ex, PolicyGate.forbidden(verdict)));
     }
-    recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), body, verdict.decision());
+    Future<Void> stored = recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), body, verdict.decision());
+    if (verdict.strict()) {
+      // fail closed: the request (and its still paused body) goes upstream only once its record was acknowledged
+      ex.strict = strict;
+      return strict.acknowledged(stored).transform(ar -> ar.succeeded() ? send(ctx, ex) : strictRefused(ctx, ex, ar.cause()));
+    }
+    return send(ctx, ex);
+  }
+
+  private Future<ProxyResponse> send(ProxyContext ctx, Exchange ex) {
+    ProxyRequest preq = ctx.request();
     headers.prepareUpstream(preq.headers(), false, ex);
     preq.setURI(upstreamUri(ex.parsed));
     return ctx.sendRequest().recover(err -> upstreamFailed(ctx, ex, err));
+  }
+
+  /** A strict call whose RequestReceived was not acknowledged in time: 503, nothing forwarded, counted. */
+  private Future<ProxyResponse> strictRefused(ProxyContext ctx, Exchange ex, Throwable cause) {
+    LOG.warn("Strict call {} of session {} not forwarded: its record was not acknowledged ({})", ex.requestId,
+        ex.sessionKey, cause.toString());
+    ex.closeConnection = ex.requestBody != null && !ex.requestBody.ended();
+    return Future.succeededFuture(shortCircuits.respond(ctx, ex, strict.refuse()));
   }
 
   /** Terminates the caller's WebSocket upgrade here and relays it message by message (exec, attach, port-forward). */
@@ -222,7 +242,16 @@ final class GatewayInterceptor implements ProxyInterceptor {
     if (!verdict.allowed()) {
       return refuse(ctx, ex, PolicyGate.forbidden(verdict), verdict.decision());
     }
-    recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), null, verdict.decision());
+    Future<Void> stored = recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), null, verdict.decision());
+    if (verdict.strict()) {
+      ex.strict = strict;
+      return strict.acknowledged(stored).transform(ar -> ar.succeeded() ? relay(ctx, ex) : strictRefused(ctx, ex, ar.cause()));
+    }
+    return relay(ctx, ex);
+  }
+
+  private Future<ProxyResponse> relay(ProxyContext ctx, Exchange ex) {
+    ProxyRequest preq = ctx.request();
     headers.prepareUpstream(preq.headers(), true, ex);
     return relays.start(ex, upstreamUri(ex.parsed), preq.headers()).transform(ar -> {
       if (ar.failed()) {

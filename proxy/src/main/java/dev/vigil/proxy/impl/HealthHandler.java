@@ -21,8 +21,11 @@ final class HealthHandler {
   private final CountingSink sink;
   private final SessionKeys sessions;
   private final TokenAuthenticator authenticator;
+  private final StrictRecording strict;
 
-  HealthHandler(String gatewayId, CountingSink sink, SessionKeys sessions, TokenAuthenticator authenticator) {
+  HealthHandler(String gatewayId, CountingSink sink, SessionKeys sessions, TokenAuthenticator authenticator,
+      StrictRecording strict) {
+    this.strict = strict;
     this.gatewayId = gatewayId;
     this.sink = sink;
     this.sessions = sessions;
@@ -64,7 +67,8 @@ final class HealthHandler {
         .put("status", "ok")
         .put("gatewayId", gatewayId)
         .put("sessionsTracked", sessions.tracked())
-        .put("events", new JsonObject().put("recorded", sink.recorded()).put("failed", sink.failed()));
+        .put("events", new JsonObject().put("recorded", sink.recorded()).put("failed", sink.failed()))
+        .put("strict", new JsonObject().put("refused", strict.refused()).put("streamsEnded", strict.streamsEnded()));
   }
 
   private static void json(HttpServerRequest req, JsonObject body) {

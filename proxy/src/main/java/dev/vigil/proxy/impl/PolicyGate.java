@@ -18,7 +18,7 @@ import dev.vigil.schema.PolicyDecision;
 final class PolicyGate {
 
   /** The outcome for one call: whether to forward it and what to record. */
-  record Verdict(boolean allowed, PolicyDecision decision, String ruleId, String reason) {}
+  record Verdict(boolean allowed, PolicyDecision decision, String ruleId, String reason, boolean strict) {}
 
   private final PolicyStore store;
 
@@ -29,7 +29,7 @@ final class PolicyGate {
 
   Verdict decide(Exchange ex, Body requestBody) {
     if (store == null) {
-      return new Verdict(true, EventFactory.allow(), null, null);
+      return new Verdict(true, EventFactory.allow(), null, null, false);
     }
     KubernetesRequestInfo info = ex.parsed.info();
     CallerIdentity caller = ex.caller;
@@ -50,9 +50,11 @@ final class PolicyGate {
         .body(requestBody == null ? null : RecordedContent.json(requestBody))
         .build();
     PolicyResult result = store.current().evaluate(request);
-    // Strict (fail-closed) recording is not implemented yet: never claim it in the record.
-    PolicyDecision decision = PolicyDecision.newBuilder(result.toDecision()).setStrict(false).build();
-    return new Verdict(result.allowed(), decision, result.ruleId(), result.reason());
+    // Strict (fail-closed) recording applies to calls that are forwarded: a denied call is never forwarded, so its
+    // record does not claim the strict path.
+    boolean strict = result.allowed() && result.strict();
+    PolicyDecision decision = PolicyDecision.newBuilder(result.toDecision()).setStrict(strict).build();
+    return new Verdict(result.allowed(), decision, result.ruleId(), result.reason(), strict);
   }
 
   /** The 403 a denied caller sees: kubectl prints the message, which names the rule and the reason. */

@@ -66,6 +66,9 @@ final class ResponseRecorder {
         endFramer = l::end;
       }
       resp.setBody(Body.body(new CapturingReadStream(body.stream(), framer), body.length(), body.mediaType()));
+      if (ex.strict != null) {
+        ex.strictAbort = () -> endStrictStream(ex, resp);
+      }
       Future<Void> sent = ctx.sendResponse();
       HttpServerResponse out = ex.request.response();
       if (!out.headWritten() && !out.ended() && !out.closed()) {
@@ -76,8 +79,12 @@ final class ResponseRecorder {
         ResponseOutcome outcome = ar.succeeded() ? ResponseOutcome.UPSTREAM_CLOSED
             : byCaller(ex) ? ResponseOutcome.CLIENT_DISCONNECTED : ResponseOutcome.UPSTREAM_RESET;
         Map<String, String> recorded = headers;
-        if (outcome == ResponseOutcome.UPSTREAM_RESET) {
+        if (ex.strictEnded) {
           recorded = new TreeMap<>(headers);
+          recorded.put(WebSocketRelay.STRICT_ENDED, StrictRecording.STREAM_ENDED_MESSAGE);
+        }
+        if (outcome == ResponseOutcome.UPSTREAM_RESET) {
+          recorded = new TreeMap<>(recorded);
           UpstreamFailures.Failure failure = UpstreamFailures.classify(ar.cause());
           recorded.put(UPSTREAM_ERROR, failure.type() + ": " + failure.detail());
         }
@@ -97,6 +104,21 @@ final class ResponseRecorder {
       }
       closeIfAsked(ex);
     });
+  }
+
+  /**
+   * Strict recording: a frame of this watch or log stream could not be recorded in time. The stream ends: the upstream
+   * request and the caller's response are reset (on HTTP/1.1 the caller's connection is closed).
+   */
+  private static void endStrictStream(Exchange ex, ProxyResponse resp) {
+    HttpClientResponse upstream = resp.proxiedResponse();
+    if (upstream != null) {
+      upstream.request().reset(0L, new IllegalStateException(StrictRecording.STREAM_ENDED_MESSAGE));
+    }
+    HttpServerResponse out = ex.request.response();
+    if (!out.ended() && !out.closed()) {
+      out.reset();
+    }
   }
 
   /**

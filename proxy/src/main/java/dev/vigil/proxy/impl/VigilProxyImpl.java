@@ -77,16 +77,17 @@ public final class VigilProxyImpl implements VigilProxy {
         config.upstreamIdleTimeout(), config.upstreamMaxConnections());
     GatewayLimits limits = GatewayLimits.from(config);
     WebSocketClient webSockets = vertx.createWebSocketClient(webSocketOptions(target, config));
+    StrictRecording strict = new StrictRecording(vertx, config.recordingStrictTimeout().toMillis());
     GatewayInterceptor gateway = new GatewayInterceptor(vertx, security.authenticator(), security.headerPolicy(),
         recorder, new ShortCircuits(), target, new WebSocketRelays(webSockets, target, recorder, limits, config.upstreamConnectTimeout()),
         governance.gate(), limits,
-        System::nanoTime, System::currentTimeMillis);
+        System::nanoTime, System::currentTimeMillis, strict);
     PreflightGuard preflight = new PreflightGuard(gateway, recorder);
     IdleConnections idle = new IdleConnections(vertx, config.serverIdleTimeout().toMillis());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), origin.client())
         .origin(origin)
         .addInterceptor(gateway, true);
-    HealthHandler health = new HealthHandler(config.gatewayId(), sink, sessions, security.authenticator());
+    HealthHandler health = new HealthHandler(config.gatewayId(), sink, sessions, security.authenticator(), strict);
 
     HttpServerOptions options = GatewaySecurity.listenOptions(config)
         .setWebSocketSubProtocols(List.of("*")) // the relay answers with exactly the subprotocol the upstream chose

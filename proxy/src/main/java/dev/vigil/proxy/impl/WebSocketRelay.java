@@ -33,6 +33,9 @@ final class WebSocketRelay {
   private static final ResponseOutcome OUTCOME_CLIENT_CLOSED = ResponseOutcome.CLIENT_DISCONNECTED;
   /** Recorded header: the close code of the side that closed first (the schema has no field for it). */
   static final String CLOSE_CODE = "vigil-close-code";
+  /** Recorded header of a strict stream the gateway ended because a frame could not be recorded. */
+  static final String STRICT_ENDED = "vigil-strict-ended";
+  private static final String STRICT_CLOSE_REASON = "Vigil recording unavailable (strict mode)";
 
   private final Exchange ex;
   private final CallRecorder recorder;
@@ -116,6 +119,7 @@ final class WebSocketRelay {
     this.client = c;
     this.codec = new ChannelCodec(subprotocol);
     ex.frames = new FrameRecorder(ex, recorder, kind(), limits.streams());
+    ex.strictAbort = this::strictAbort;
     c.binaryMessageHandler(b -> toUpstream(b, true));
     c.textMessageHandler(t -> toUpstream(Buffer.buffer(t), false));
     c.drainHandler(v -> upstream.resume());
@@ -134,6 +138,31 @@ final class WebSocketRelay {
       firstClosed = OUTCOME_UPSTREAM_CLOSED;
       upstreamLost = true;
       c.close((short) 1011, "upstream connection lost");
+    }
+  }
+
+  /**
+   * Strict recording: a frame could not be recorded in time. Relaying stops; the caller gets a Status on the error
+   * channel (exec, attach over a channel protocol) and both sides are closed with 1011.
+   */
+  private void strictAbort() {
+    if (firstClosed == null) {
+      firstClosed = OUTCOME_UPSTREAM_CLOSED;
+      closeCode = (short) 1011;
+    }
+    client.pause();
+    upstream.pause();
+    StreamKind kind = ex.frames.kind();
+    if (!client.isClosed() && codec.channels() && (kind == StreamKind.EXEC || kind == StreamKind.ATTACH)) {
+      Buffer status = Buffer.buffer().appendByte((byte) ChannelCodec.ERROR).appendBuffer(
+          new StatusErrors.StatusError(503, "ServiceUnavailable", StrictRecording.STREAM_ENDED_MESSAGE).toBuffer());
+      client.writeBinaryMessage(status);
+    }
+    if (!client.isClosed()) {
+      client.close((short) 1011, STRICT_CLOSE_REASON);
+    }
+    if (!upstream.isClosed()) {
+      upstream.close((short) 1011, STRICT_CLOSE_REASON);
     }
   }
 
@@ -233,6 +262,9 @@ final class WebSocketRelay {
     Map<String, String> headers = new TreeMap<>(HeaderPolicy.forRecording(upstream.headers()));
     if (closeCode != null) {
       headers.put(CLOSE_CODE, closeCode.toString());
+    }
+    if (ex.strictEnded) {
+      headers.put(STRICT_ENDED, StrictRecording.STREAM_ENDED_MESSAGE);
     }
     if (upstreamLost) {
       headers.put(ResponseRecorder.UPSTREAM_ERROR, "RESET: the upstream WebSocket connection closed without a close frame");
