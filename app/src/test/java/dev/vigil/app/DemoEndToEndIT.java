@@ -123,6 +123,22 @@ class DemoEndToEndIT {
   }
 
   @Test
+  void shouldRecordAStrictExecBeforeRunningIt() throws Exception {
+    String pod = demo.kubeSim().store().list("pods", "payments").stream()
+        .map(p -> p.path("metadata").path("name").asText()).filter(n -> n.startsWith("payments-api")).findFirst().orElseThrow();
+    Proc exec = kubectl(ep.kubeconfig(), "exec", "-n", "payments", pod, "--", "env");
+    assertThat(exec.exit()).as(exec.toString()).isZero();
+    assertThat(exec.stdout()).contains("DB_PASSWORD=");
+    JsonObject found = awaitEvents("namespace=payments&resource=pods", events -> events.stream()
+        .anyMatch(e -> e.getJsonObject("decision") != null && Boolean.TRUE.equals(e.getJsonObject("decision").getBoolean("strict"))
+            && "agents-logs-exec-payments".equals(e.getJsonObject("decision").getString("ruleId"))));
+    assertThat(found.encode()).doesNotContain("s3cr3t-p@ssw0rd");
+    // the env output (an EXEC frame) carried the database password: only its fingerprint may be searchable
+    awaitEvents("q=DB_PASSWORD", events -> events.stream().anyMatch(e -> e.getJsonObject("frame") != null));
+    assertThat(awaitJson("/api/v1/events?q=" + enc("\"s3cr3t-p@ssw0rd\""), body -> true).getLong("total")).isZero();
+  }
+
+  @Test
   void shouldListTheSessionInSequenceOrder() throws Exception {
     Proc get = kubectl(ep.kubeconfig(), "get", "configmaps", "-n", "default");
     assertThat(get.exit()).as(get.toString()).isZero();
