@@ -1,16 +1,13 @@
 package dev.vigil.proxy;
 
-import java.math.BigInteger;
+import dev.vigil.embedded.oidc.RsaSigningKey;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,10 +19,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 /**
  * A test-only OIDC issuer on loopback whose signing key can rotate: {@link #rotate(boolean)} makes a new key the
@@ -38,12 +31,12 @@ public final class RotatingIssuer {
   private final HttpServer server;
   private final String issuerUrl;
   private final String audience;
-  private final List<Signer> published;
+  private final List<RsaSigningKey> published;
   private final AtomicInteger jwksFetches;
-  private volatile Signer current;
+  private volatile RsaSigningKey current;
 
-  private RotatingIssuer(Vertx vertx, HttpServer server, String issuerUrl, String audience, List<Signer> published,
-      AtomicInteger jwksFetches, Signer current) {
+  private RotatingIssuer(Vertx vertx, HttpServer server, String issuerUrl, String audience, List<RsaSigningKey> published,
+      AtomicInteger jwksFetches, RsaSigningKey current) {
     this.vertx = vertx;
     this.server = server;
     this.issuerUrl = issuerUrl;
@@ -54,8 +47,8 @@ public final class RotatingIssuer {
   }
 
   public static Future<RotatingIssuer> start(Vertx vertx, String audience) {
-    List<Signer> published = new CopyOnWriteArrayList<>();
-    Signer first = Signer.create(vertx);
+    List<RsaSigningKey> published = new CopyOnWriteArrayList<>();
+    RsaSigningKey first = RsaSigningKey.create(vertx);
     published.add(first);
     AtomicInteger fetches = new AtomicInteger();
     String[] url = new String[1];
@@ -91,7 +84,7 @@ public final class RotatingIssuer {
 
   /** A new signing key; the previous one stays published only if {@code keepOld}. */
   public void rotate(boolean keepOld) {
-    Signer next = Signer.create(vertx);
+    RsaSigningKey next = RsaSigningKey.create(vertx);
     if (!keepOld) {
       published.clear();
     }
@@ -119,13 +112,13 @@ public final class RotatingIssuer {
   }
 
   public String mintWith(Object key, JsonObject claims) {
-    return ((Signer) key).sign(claims);
+    return ((RsaSigningKey) key).sign(claims);
   }
 
   /** The key-confusion attack: HS256 with the current public key (PEM, as published) as the HMAC secret. */
   public String mintHs256WithPublicKey(JsonObject claims) throws GeneralSecurityException {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String header = b64.encodeToString(new JsonObject().put("alg", "HS256").put("typ", "JWT").put("kid", current.kid)
+    String header = b64.encodeToString(new JsonObject().put("alg", "HS256").put("typ", "JWT").put("kid", current.kid())
         .encode().getBytes(StandardCharsets.UTF_8));
     String payload = b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
     Mac mac = Mac.getInstance("HmacSHA256");
@@ -136,51 +129,5 @@ public final class RotatingIssuer {
 
   public Future<Void> close() {
     return server.close();
-  }
-
-  private record Signer(String kid, RSAPublicKey publicKey, JWTAuth jwt) {
-
-    static Signer create(Vertx vertx) {
-      try {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        KeyPair kp = g.generateKeyPair();
-        String kid = UUID.randomUUID().toString();
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(kp.getPrivate().getEncoded())
-            + "\n-----END PRIVATE KEY-----\n";
-        JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions()
-            .addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setId(kid).setBuffer(pem)));
-        return new Signer(kid, (RSAPublicKey) kp.getPublic(), auth);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    String sign(JsonObject claims) {
-      return jwt.generateToken(claims.copy(), new JWTOptions().setAlgorithm("RS256").setNoTimestamp(true)
-          .setHeader(new JsonObject().put("kid", kid)));
-    }
-
-    String publicPem() {
-      return "-----BEGIN PUBLIC KEY-----\n"
-          + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(publicKey.getEncoded())
-          + "\n-----END PUBLIC KEY-----\n";
-    }
-
-    JsonObject jwk() {
-      return new JsonObject().put("kty", "RSA").put("kid", kid).put("use", "sig").put("alg", "RS256")
-          .put("n", b64(publicKey.getModulus())).put("e", b64(publicKey.getPublicExponent()));
-    }
-
-    private static String b64(BigInteger v) {
-      byte[] bytes = v.toByteArray();
-      if (bytes.length > 1 && bytes[0] == 0) {
-        byte[] trimmed = new byte[bytes.length - 1];
-        System.arraycopy(bytes, 1, trimmed, 0, trimmed.length);
-        bytes = trimmed;
-      }
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
   }
 }

@@ -1,13 +1,7 @@
 package dev.vigil.embedded.oidc;
 
-import java.math.BigInteger;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,10 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -39,10 +29,10 @@ public final class DevOidcIssuer {
 
   private final HttpServer server;
   private final String issuerUrl;
-  private final Signer signer;
-  private final Signer foreignSigner;
+  private final RsaSigningKey signer;
+  private final RsaSigningKey foreignSigner;
 
-  private DevOidcIssuer(HttpServer server, String issuerUrl, Signer signer, Signer foreignSigner) {
+  private DevOidcIssuer(HttpServer server, String issuerUrl, RsaSigningKey signer, RsaSigningKey foreignSigner) {
     this.server = server;
     this.issuerUrl = issuerUrl;
     this.signer = signer;
@@ -55,8 +45,8 @@ public final class DevOidcIssuer {
   }
 
   public static Future<DevOidcIssuer> start(Vertx vertx, String host, int port) {
-    Signer signer = Signer.create(vertx);
-    Signer foreign = Signer.create(vertx);
+    RsaSigningKey signer = RsaSigningKey.create(vertx);
+    RsaSigningKey foreign = RsaSigningKey.create(vertx);
     Router router = Router.router(vertx);
     String[] issuerHolder = new String[1];
     router.get("/.well-known/openid-configuration").handler(ctx -> ctx.json(discovery(issuerHolder[0])));
@@ -125,7 +115,7 @@ public final class DevOidcIssuer {
     return claimsFor(issuerUrl, subject, groups, ttl);
   }
 
-  private static String mintWith(Signer signer, String issuer, String subject, List<String> groups, Duration ttl) {
+  private static String mintWith(RsaSigningKey signer, String issuer, String subject, List<String> groups, Duration ttl) {
     return signer.sign(claimsFor(issuer, subject, groups, ttl));
   }
 
@@ -144,53 +134,5 @@ public final class DevOidcIssuer {
 
   public Future<Void> close() {
     return server.close();
-  }
-
-  /** An RS256 key pair with a key id, able to sign claims and to describe itself as a JWK. */
-  private record Signer(String kid, RSAPublicKey publicKey, JWTAuth jwt) {
-
-    static Signer create(Vertx vertx) {
-      try {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        KeyPair kp = g.generateKeyPair();
-        String kid = UUID.randomUUID().toString();
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(kp.getPrivate().getEncoded())
-            + "\n-----END PRIVATE KEY-----\n";
-        JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions()
-            .addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setId(kid).setBuffer(pem)));
-        return new Signer(kid, (RSAPublicKey) kp.getPublic(), auth);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("Cannot create signing key", e);
-      }
-    }
-
-    String sign(JsonObject claims) {
-      return jwt.generateToken(claims.copy(), new JWTOptions()
-          .setAlgorithm("RS256")
-          .setNoTimestamp(true)
-          .setHeader(new JsonObject().put("kid", kid)));
-    }
-
-    JsonObject jwk() {
-      return new JsonObject()
-          .put("kty", "RSA")
-          .put("kid", kid)
-          .put("use", "sig")
-          .put("alg", "RS256")
-          .put("n", b64(publicKey.getModulus()))
-          .put("e", b64(publicKey.getPublicExponent()));
-    }
-
-    private static String b64(BigInteger v) {
-      byte[] bytes = v.toByteArray();
-      if (bytes.length > 1 && bytes[0] == 0) {
-        byte[] trimmed = new byte[bytes.length - 1];
-        System.arraycopy(bytes, 1, trimmed, 0, trimmed.length);
-        bytes = trimmed;
-      }
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
   }
 }
