@@ -79,11 +79,6 @@ final class Governance implements AutoCloseable {
     return masking;
   }
 
-  /** Policy reload counters for the status endpoint: loads, failed reloads (the old policy stays). */
-  long[] policyCounters() {
-    return store == null ? new long[] {0, 0} : new long[] {store.loaded(), store.reloadFailures()};
-  }
-
   @Override
   public void close() {
     if (store != null) {

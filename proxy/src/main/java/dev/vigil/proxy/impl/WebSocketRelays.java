@@ -38,14 +38,6 @@ final class WebSocketRelays {
   private final GatewayLimits limits;
   private final long handshakeTimeoutMillis;
 
-  /** With the default upstream connect timeout (10 s) as handshake timeout. */
-  WebSocketRelays(WebSocketClient client, UpstreamTarget target, CallRecorder recorder, GatewayLimits limits) {
-    this(client, target, recorder, limits, DEFAULT_HANDSHAKE_TIMEOUT);
-  }
-
-  /** The default handshake timeout: the default of {@code vigil.proxy.upstream.connect-timeout}. */
-  static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-
   WebSocketRelays(WebSocketClient client, UpstreamTarget target, CallRecorder recorder, GatewayLimits limits,
       Duration handshakeTimeout) {
     this.client = client;
