@@ -3,6 +3,7 @@ package dev.vigil.proxy.impl;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.vigil.proxy.policy.RecordMode;
 import dev.vigil.schema.RequestRef;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -45,6 +46,16 @@ final class Exchange {
   Runnable strictAbort;
   /** Set when a strict stream was ended because a frame could not be recorded. */
   boolean strictEnded;
+  /** How much of this call is recorded, as the deciding rule says (FULL until the call was decided). */
+  RecordMode recordMode = RecordMode.FULL;
+  /** The caller receives masked values (the deciding rule's {@code maskResponse}); false until decided. */
+  boolean maskResponse;
+
+  /** Takes the deciding rule's recording settings for this call. */
+  void decided(PolicyGate.Verdict verdict) {
+    recordMode = verdict.record();
+    maskResponse = verdict.maskResponse();
+  }
 
   Exchange(HttpServerRequest request, long startNanos, long startMillis) {
     this.request = request;

@@ -204,8 +204,12 @@ final class GatewayInterceptor implements ProxyInterceptor {
   }
 
   private Future<ProxyResponse> forward(ProxyContext ctx, Exchange ex, Body body) {
+    return policy.decide(ex, body).compose(verdict -> forward(ctx, ex, body, verdict));
+  }
+
+  private Future<ProxyResponse> forward(ProxyContext ctx, Exchange ex, Body body, PolicyGate.Verdict verdict) {
     ProxyRequest preq = ctx.request();
-    PolicyGate.Verdict verdict = policy.decide(ex, body);
+    ex.decided(verdict);
     if (!verdict.allowed()) {
       ex.closeConnection = ex.requestBody != null && !ex.requestBody.ended();
       recorder.received(ex, HeaderPolicy.forRecording(preq.headers()), body, verdict.decision());
@@ -237,8 +241,12 @@ final class GatewayInterceptor implements ProxyInterceptor {
 
   /** Terminates the caller's WebSocket upgrade here and relays it message by message (exec, attach, port-forward). */
   private Future<ProxyResponse> webSocket(ProxyContext ctx, Exchange ex) {
+    return policy.decide(ex, null).compose(verdict -> webSocket(ctx, ex, verdict));
+  }
+
+  private Future<ProxyResponse> webSocket(ProxyContext ctx, Exchange ex, PolicyGate.Verdict verdict) {
     ProxyRequest preq = ctx.request();
-    PolicyGate.Verdict verdict = policy.decide(ex, null);
+    ex.decided(verdict);
     if (!verdict.allowed()) {
       return refuse(ctx, ex, PolicyGate.forbidden(verdict), verdict.decision());
     }

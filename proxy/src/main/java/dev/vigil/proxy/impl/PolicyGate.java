@@ -4,10 +4,12 @@ import dev.vigil.proxy.impl.content.RecordedContent;
 import dev.vigil.proxy.policy.PolicyRequest;
 import dev.vigil.proxy.policy.PolicyResult;
 import dev.vigil.proxy.policy.PolicyStore;
+import dev.vigil.proxy.policy.RecordMode;
 import dev.vigil.schema.Body;
 import dev.vigil.schema.Channel;
 import dev.vigil.schema.KubernetesRequestInfo;
 import dev.vigil.schema.PolicyDecision;
+import io.vertx.core.Future;
 
 /**
  * Decides each authenticated call with the current policy (reloaded by its {@link PolicyStore}) on the canonical
@@ -18,7 +20,8 @@ import dev.vigil.schema.PolicyDecision;
 final class PolicyGate {
 
   /** The outcome for one call: whether to forward it and what to record. */
-  record Verdict(boolean allowed, PolicyDecision decision, String ruleId, String reason, boolean strict) {}
+  record Verdict(boolean allowed, PolicyDecision decision, String ruleId, String reason, boolean strict,
+      RecordMode record, boolean maskResponse) {}
 
   private final PolicyStore store;
 
@@ -27,9 +30,10 @@ final class PolicyGate {
     this.store = store;
   }
 
-  Verdict decide(Exchange ex, Body requestBody) {
+  /** Decides the call of {@code ex}; the future never fails (a failed label lookup leaves labels unknown). */
+  Future<Verdict> decide(Exchange ex, Body requestBody) {
     if (store == null) {
-      return new Verdict(true, EventFactory.allow(), null, null, false);
+      return Future.succeededFuture(new Verdict(true, EventFactory.allow(), null, null, false, RecordMode.FULL, false));
     }
     KubernetesRequestInfo info = ex.parsed.info();
     CallerIdentity caller = ex.caller;
@@ -54,7 +58,8 @@ final class PolicyGate {
     // record does not claim the strict path.
     boolean strict = result.allowed() && result.strict();
     PolicyDecision decision = PolicyDecision.newBuilder(result.toDecision()).setStrict(strict).build();
-    return new Verdict(result.allowed(), decision, result.ruleId(), result.reason(), strict);
+    return Future.succeededFuture(new Verdict(result.allowed(), decision, result.ruleId(), result.reason(), strict,
+        result.record(), result.maskResponse()));
   }
 
   /** The 403 a denied caller sees: kubectl prints the message, which names the rule and the reason. */
