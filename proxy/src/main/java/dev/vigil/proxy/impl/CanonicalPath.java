@@ -16,8 +16,9 @@ import java.util.List;
  * <p>Refused (400): a path not starting with {@code /}, malformed percent-encoding, an encoded {@code /}, {@code \}
  * or NUL inside a segment, and any {@code .} or {@code ..} segment, literal or encoded. kube-apiserver never resolves
  * dot segments — its RequestInfo would take {@code ..} for a resource or a name and the call could not succeed — so
- * the gateway refuses them rather than resolving them into a path the caller did not write. Everything else,
- * including {@code ;} (kube-apiserver has no matrix parameters: {@code pods;x=1} is a resource name), stays as sent.
+ * the gateway refuses them rather than resolving them into a path the caller did not write. Everything else stays as
+ * sent here; {@code ;} (no matrix parameters in the Kubernetes API) is refused by {@link RequestInfoParser} wherever it
+ * would name a group, version, resource, namespace or object.
  */
 final class CanonicalPath {
 

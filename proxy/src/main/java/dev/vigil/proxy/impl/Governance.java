@@ -71,6 +71,16 @@ final class Governance implements AutoCloseable {
     }
   }
 
+  /** For /vigil/status: the policy file, successful loads, failed reloads (the old policy stayed) and the last error. */
+  io.vertx.core.json.JsonObject status() {
+    io.vertx.core.json.JsonObject status = new io.vertx.core.json.JsonObject().put("configured", store != null);
+    if (store != null) {
+      status.put("file", store.file().toString()).put("loads", store.loaded())
+          .put("reloadFailures", store.reloadFailures()).put("lastReloadError", store.lastReloadError());
+    }
+    return status;
+  }
+
   PolicyGate gate() {
     return gate;
   }

@@ -8,7 +8,8 @@ import io.vertx.core.json.JsonObject;
  * The gateway's own endpoints, answered directly (never forwarded, never recorded):
  * <ul>
  *   <li>{@code GET /vigil/healthz}: liveness only, no authentication, {@code {"status":"ok"}};</li>
- *   <li>{@code GET /vigil/status}: gateway id and counters (events recorded/failed, sessions tracked), for callers on
+ *   <li>{@code GET /vigil/status}: gateway id and counters (events recorded/failed, sessions tracked, strict refusals,
+ *       policy loads and failed reloads with the last reload error), for callers on
  *       loopback or presenting a token the gateway accepts; others get a 401 Status.</li>
  * </ul>
  */
@@ -22,10 +23,12 @@ final class HealthHandler {
   private final SessionKeys sessions;
   private final TokenAuthenticator authenticator;
   private final StrictRecording strict;
+  private final Governance governance;
 
   HealthHandler(String gatewayId, CountingSink sink, SessionKeys sessions, TokenAuthenticator authenticator,
-      StrictRecording strict) {
+      StrictRecording strict, Governance governance) {
     this.strict = strict;
+    this.governance = governance;
     this.gatewayId = gatewayId;
     this.sink = sink;
     this.sessions = sessions;
@@ -68,7 +71,8 @@ final class HealthHandler {
         .put("gatewayId", gatewayId)
         .put("sessionsTracked", sessions.tracked())
         .put("events", new JsonObject().put("recorded", sink.recorded()).put("failed", sink.failed()))
-        .put("strict", new JsonObject().put("refused", strict.refused()).put("streamsEnded", strict.streamsEnded()));
+        .put("strict", new JsonObject().put("refused", strict.refused()).put("streamsEnded", strict.streamsEnded()))
+        .put("policy", governance.status());
   }
 
   private static void json(HttpServerRequest req, JsonObject body) {

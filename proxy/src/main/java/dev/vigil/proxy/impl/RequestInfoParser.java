@@ -40,7 +40,9 @@ final class RequestInfoParser {
   ParsedRequest parse(String method, String rawPath, String rawQuery) throws InvalidRequestException {
     String canonical = CanonicalPath.canonicalize(rawPath);
     KubeQuery query = KubeQuery.parse(rawQuery);
-    KubernetesRequestInfo info = info(method, CanonicalPath.decodedSegments(canonical), query);
+    List<String> segments = CanonicalPath.decodedSegments(canonical);
+    KubernetesRequestInfo info = info(method, segments, query);
+    refuseSemicolons(info, segments);
     boolean longRunning = LONG_RUNNING_VERBS.contains(info.getVerb())
         || (info.getResourceRequest() && info.getSubresource() != null
             && LONG_RUNNING_SUBRESOURCES.contains(info.getSubresource()));
@@ -106,6 +108,26 @@ final class RequestInfoParser {
       verb = "deletecollection";
     }
     return b.setVerb(verb).build();
+  }
+
+  /**
+   * No API group, version, resource, subresource, namespace or object name can contain {@code ;} (literal or
+   * {@code %3B}), and no non-resource path kube-apiserver serves does: such a path would name something that cannot
+   * exist ({@code /api;v=1/...}, {@code pods;x}), so it is refused rather than decided on a name policy never sees.
+   * The path a {@code proxy} subresource or verb forwards (after the name) may contain one.
+   */
+  private static void refuseSemicolons(KubernetesRequestInfo info, List<String> segments) throws InvalidRequestException {
+    boolean found;
+    if (info.getResourceRequest()) {
+      found = java.util.stream.Stream.of(info.getApiGroup(), info.getApiVersion(), info.getResource(),
+          info.getSubresource(), info.getNamespace(), info.getName()).anyMatch(v -> v != null && v.indexOf(';') >= 0);
+    } else {
+      found = segments.stream().anyMatch(v -> v.indexOf(';') >= 0);
+    }
+    if (found) {
+      throw new InvalidRequestException("request path contains ';' in a segment that names an API group, version, "
+          + "resource, namespace or object (the Kubernetes API has no such names)");
+    }
   }
 
   private static String verbFor(String method) {

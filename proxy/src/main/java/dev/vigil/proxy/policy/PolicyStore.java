@@ -32,6 +32,7 @@ public final class PolicyStore implements AutoCloseable {
   private final AtomicLong loaded = new AtomicLong();
   private final AtomicLong reloadFailures = new AtomicLong();
   private volatile Policy current;
+  private volatile String lastReloadError;
   private byte[] currentHash;
   private byte[] rejectedHash;
   private ScheduledExecutorService poller;
@@ -67,6 +68,16 @@ public final class PolicyStore implements AutoCloseable {
     return reloadFailures.get();
   }
 
+  /** Why the latest reload failed, naming the rules and fields; null once a reload succeeded or none failed. */
+  public String lastReloadError() {
+    return lastReloadError;
+  }
+
+  /** The policy file. */
+  public Path file() {
+    return file;
+  }
+
   /** Re-reads the file and swaps the policy when its content changed and is valid; true when it swapped. */
   public synchronized boolean checkForChanges() {
     byte[] bytes;
@@ -76,6 +87,7 @@ public final class PolicyStore implements AutoCloseable {
       if (rejectedHash == null || rejectedHash.length != 0) {
         rejectedHash = new byte[0];
         reloadFailures.incrementAndGet();
+        lastReloadError = "cannot read the file: " + e;
         LOG.error("Cannot read policy file {}; keeping the previous policy: {}", file, e.toString());
       }
       return false;
@@ -88,12 +100,14 @@ public final class PolicyStore implements AutoCloseable {
       current = Policy.parse(new String(bytes, StandardCharsets.UTF_8));
       currentHash = hash;
       rejectedHash = null;
+      lastReloadError = null;
       loaded.incrementAndGet();
       LOG.info("Reloaded policy from {}", file);
       return true;
     } catch (InvalidPolicyException e) {
       rejectedHash = hash;
       reloadFailures.incrementAndGet();
+      lastReloadError = String.join("; ", e.errors());
       LOG.error("Policy file {} is invalid; keeping the previous policy: {}", file, String.join("; ", e.errors()));
       return false;
     }
