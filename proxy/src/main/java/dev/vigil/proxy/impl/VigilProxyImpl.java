@@ -87,7 +87,8 @@ public final class VigilProxyImpl implements VigilProxy {
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), origin.client())
         .origin(origin)
         .addInterceptor(gateway, true);
-    HealthHandler health = new HealthHandler(config.gatewayId(), sink, sessions, security.authenticator(), strict);
+    HealthHandler health = new HealthHandler(config.gatewayId(), sink, sessions, security.authenticator(), strict,
+        recorder);
 
     HttpServerOptions options = GatewaySecurity.listenOptions(config)
         .setWebSocketSubProtocols(List.of("*")) // the relay answers with exactly the subprotocol the upstream chose
