@@ -1,11 +1,14 @@
 package dev.vigil.proxy.impl;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import dev.vigil.proxy.RecordingSink;
+import dev.vigil.proxy.policy.RecordMode;
 import dev.vigil.schema.Body;
 import dev.vigil.schema.Direction;
+import dev.vigil.schema.Effect;
 import dev.vigil.schema.PolicyDecision;
 import dev.vigil.schema.ResponseOutcome;
 import dev.vigil.schema.StreamKind;
@@ -13,13 +16,17 @@ import io.vertx.core.Future;
 
 /**
  * Records the events of a call: one RequestReceived, then zero or more StreamFrames, then exactly one
- * ResponseCompleted or UpstreamError.
+ * ResponseCompleted or UpstreamError — as much of it as the deciding rule's {@code record} says
+ * ({@link Exchange#recordMode}): FULL records everything; METADATA records the same events without bodies
+ * ({@link EventFactory}) and no StreamFrames ({@link FrameRecorder}); OFF records nothing for an allowed call. A denied
+ * call is always recorded, at least as METADATA: a deny is a security event.
  */
 final class CallRecorder {
 
   private final EventFactory events;
   private final RecordingSink sink;
   private final LongSupplier nanoClock;
+  private final AtomicLong notRecorded = new AtomicLong();
 
   CallRecorder(EventFactory events, RecordingSink sink, LongSupplier nanoClock) {
     this.events = events;
@@ -27,8 +34,20 @@ final class CallRecorder {
     this.nanoClock = nanoClock;
   }
 
-  /** Records the request and the gateway's decision; strict mode will wait for the returned future. */
+  /**
+   * Records the request and the gateway's decision; strict mode will wait for the returned future. A call allowed under
+   * {@code record: off} is not recorded (counted in {@link #notRecorded()}; the future is already succeeded); a denied
+   * call under {@code off} is recorded as METADATA, and so would be a strict one (the policy parser refuses
+   * {@code off} with {@code recording: strict}; should they meet anyway, the call fails closed).
+   */
   Future<Void> received(Exchange ex, Map<String, String> headers, Body body, PolicyDecision decision) {
+    if (ex.recordMode == RecordMode.OFF) {
+      if (decision.getEffect() != Effect.DENY && !decision.getStrict()) {
+        notRecorded.incrementAndGet();
+        return Future.succeededFuture();
+      }
+      ex.recordMode = RecordMode.METADATA;
+    }
     Future<Void> stored = sink.record(events.requestReceived(ex, headers, body, decision));
     ex.receivedRecorded = true;
     return stored;
@@ -39,6 +58,10 @@ final class CallRecorder {
       Body data) {
     if (ex.terminalRecorded) {
       return Future.failedFuture(new IllegalStateException("call already completed"));
+    }
+    if (ex.recordMode != RecordMode.FULL) { // FrameRecorder does not offer them: a guard, not a path
+      return Future.failedFuture(new IllegalStateException("frames are not recorded for this call (record: "
+          + ex.recordMode + ")"));
     }
     return sink.record(events.streamFrame(ex, kind, index, direction, channel, watchType, data));
   }
@@ -58,6 +81,9 @@ final class CallRecorder {
       frames.finish();
     }
     ex.terminalRecorded = true;
+    if (ex.recordMode == RecordMode.OFF) {
+      return;
+    }
     sink.record(events.responseCompleted(ex, status, headers, body, ex.elapsedMillis(nanoClock.getAsLong()), bytesToClient,
         outcome, frames == null ? 0 : frames.framesRecorded(), frames == null ? 0 : frames.framesDropped()));
   }
@@ -67,7 +93,15 @@ final class CallRecorder {
       return;
     }
     ex.terminalRecorded = true;
+    if (ex.recordMode == RecordMode.OFF) {
+      return;
+    }
     sink.record(events.upstreamError(ex, failure.type(), failure.detail(), statusToClient,
         ex.elapsedMillis(nanoClock.getAsLong())));
+  }
+
+  /** Calls not recorded at all because the rule that allowed them says {@code record: off}. */
+  long notRecorded() {
+    return notRecorded.get();
   }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
+import dev.vigil.proxy.policy.RecordMode;
 import dev.vigil.schema.Body;
 import dev.vigil.schema.Channel;
 import dev.vigil.schema.Direction;
@@ -22,7 +23,9 @@ import dev.vigil.schema.VigilEvent;
 
 /**
  * Builds the {@link VigilEvent}s of a call: a fresh event id, the session's next sequence number, the observation
- * time, channel {@code KUBERNETES}, the caller's identity and this gateway's id around each payload.
+ * time, channel {@code KUBERNETES}, the caller's identity and this gateway's id around each payload. Bodies are masked;
+ * for a call recorded as METADATA ({@link Exchange#recordMode}) they are still masked — the findings (fingerprints
+ * only) are kept, so detectors still see them — but the body itself is left out.
  */
 final class EventFactory {
 
@@ -66,11 +69,11 @@ final class EventFactory {
     return PolicyDecision.newBuilder().setEffect(Effect.DENY).setRuleId(ruleId).setReason(reason).setStrict(false).build();
   }
 
+  /** The body as it may be recorded for this call (none below FULL) and its findings. */
   private BodyMasking.Masked mask(Exchange ex, Body body) {
-    if (masking == null || body == null) {
-      return new BodyMasking.Masked(body, List.of());
-    }
-    return masking.mask(ex, body);
+    BodyMasking.Masked m = masking == null || body == null
+        ? new BodyMasking.Masked(body, List.of()) : masking.mask(ex, body);
+    return ex.recordMode == RecordMode.FULL ? m : new BodyMasking.Masked(null, m.findings());
   }
 
   VigilEvent requestReceived(Exchange ex, Map<String, String> headers, Body body, PolicyDecision decision) {

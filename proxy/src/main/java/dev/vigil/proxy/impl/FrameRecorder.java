@@ -1,5 +1,6 @@
 package dev.vigil.proxy.impl;
 
+import dev.vigil.proxy.policy.RecordMode;
 import dev.vigil.schema.Body;
 import dev.vigil.schema.BodyEncoding;
 import dev.vigil.schema.Direction;
@@ -10,7 +11,9 @@ import dev.vigil.schema.StreamKind;
  * counts every frame seen — so a frame the sink could not take (queue full) leaves a visible gap. At most
  * {@link StreamLimits#maxFrames()} frames are recorded; the others are counted and, when the stream ends, one marker
  * frame {@code frames dropped: N} is recorded. The call's ResponseCompleted carries {@link #framesRecorded()} and
- * {@link #framesDropped()}. Event-loop confined.
+ * {@link #framesDropped()}. A call whose rule records less than FULL ({@code record: metadata}, or {@code off})
+ * records no frames at all, by choice: they are counted in {@link #seen()} only, neither recorded nor dropped.
+ * Event-loop confined.
  */
 final class FrameRecorder {
 
@@ -49,7 +52,12 @@ final class FrameRecorder {
 
   /** True while frames are still recorded (cheap check before building a frame's content). */
   boolean accepting() {
-    return !finished && recorded < limits.maxFrames();
+    return !finished && recordsFrames() && recorded < limits.maxFrames();
+  }
+
+  /** Whether the policy records this call's frames at all (only {@code record: full} does). */
+  private boolean recordsFrames() {
+    return ex.recordMode == RecordMode.FULL;
   }
 
   /** Records the next frame, or counts it as dropped once the cap is reached. */
@@ -58,6 +66,9 @@ final class FrameRecorder {
       return;
     }
     long index = seen++;
+    if (!recordsFrames()) {
+      return;
+    }
     if (recorded >= limits.maxFrames()) {
       if (dropped++ == 0) {
         firstDroppedDirection = direction;
@@ -89,11 +100,14 @@ final class FrameRecorder {
     }
   }
 
-  /** Counts a frame that was not offered for recording (e.g. cap reached before its content was built). */
+  /**
+   * Counts a frame that was not offered for recording (e.g. cap reached before its content was built); dropped unless
+   * the policy does not record frames for this call.
+   */
   void skip(Direction direction) {
     if (!finished) {
       seen++;
-      if (dropped++ == 0) {
+      if (recordsFrames() && dropped++ == 0) {
         firstDroppedDirection = direction;
       }
     }

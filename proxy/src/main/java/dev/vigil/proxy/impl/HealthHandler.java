@@ -8,9 +8,9 @@ import io.vertx.core.json.JsonObject;
  * The gateway's own endpoints, answered directly (never forwarded, never recorded):
  * <ul>
  *   <li>{@code GET /vigil/healthz}: liveness only, no authentication, {@code {"status":"ok"}};</li>
- *   <li>{@code GET /vigil/status}: gateway id and counters (events recorded/failed, sessions tracked, strict refusals,
- *       policy loads and failed reloads with the last reload error), for callers on
- *       loopback or presenting a token the gateway accepts; others get a 401 Status.</li>
+ *   <li>{@code GET /vigil/status}: gateway id and counters (events recorded/failed, sessions tracked, calls not
+ *       recorded by policy, strict refusals, policy loads and failed reloads with the last reload error), for callers
+ *       on loopback or presenting a token the gateway accepts; others get a 401 Status.</li>
  * </ul>
  */
 final class HealthHandler {
@@ -23,11 +23,13 @@ final class HealthHandler {
   private final SessionKeys sessions;
   private final TokenAuthenticator authenticator;
   private final StrictRecording strict;
+  private final CallRecorder recorder;
   private final Governance governance;
 
   HealthHandler(String gatewayId, CountingSink sink, SessionKeys sessions, TokenAuthenticator authenticator,
-      StrictRecording strict, Governance governance) {
+      StrictRecording strict, CallRecorder recorder, Governance governance) {
     this.strict = strict;
+    this.recorder = recorder;
     this.governance = governance;
     this.gatewayId = gatewayId;
     this.sink = sink;
@@ -71,6 +73,7 @@ final class HealthHandler {
         .put("gatewayId", gatewayId)
         .put("sessionsTracked", sessions.tracked())
         .put("events", new JsonObject().put("recorded", sink.recorded()).put("failed", sink.failed()))
+        .put("callsNotRecorded", recorder.notRecorded())
         .put("strict", new JsonObject().put("refused", strict.refused()).put("streamsEnded", strict.streamsEnded()))
         .put("policy", governance.status());
   }

@@ -88,7 +88,7 @@ public final class VigilProxyImpl implements VigilProxy {
         .origin(origin)
         .addInterceptor(gateway, true);
     HealthHandler health = new HealthHandler(config.gatewayId(), sink, sessions, security.authenticator(), strict,
-        governance);
+        recorder, governance);
 
     HttpServerOptions options = GatewaySecurity.listenOptions(config)
         .setWebSocketSubProtocols(List.of("*")) // the relay answers with exactly the subprotocol the upstream chose

@@ -36,6 +36,9 @@ final class PolicyParser {
   }
 
   private final List<String> errors = new ArrayList<>();
+  /** The defaults' record mode and recording (strict = true), as far as read: what a rule without its own inherits. */
+  private RecordMode defaultRecord = RecordMode.FULL;
+  private boolean defaultStrict;
 
   private PolicyParser() {}
 
@@ -80,8 +83,14 @@ final class PolicyParser {
         record = r == null ? record : r;
         strict = s == null ? strict : s;
         mask = m == null ? mask : m;
+        if (record == RecordMode.OFF && strict) {
+          errors.add("defaults.record: \"off\" cannot be combined with recording: strict; a strict call is forwarded"
+              + " only once it was recorded");
+        }
       }
     }
+    defaultRecord = record;
+    defaultStrict = strict;
     Guardrails guardrails = guardrails(root.get("guardrails"));
     List<Rule> rules = rules(root.get("rules"));
     if (!errors.isEmpty()) {
@@ -272,7 +281,28 @@ final class PolicyParser {
       errors.add(where + ".nonResourcePaths: cannot be combined with apiGroups, resources, subresources, namespaces,"
           + " namespaceLabels or objectLabels");
     }
+    offWithStrict(rule, where);
     return errors.size() == before ? rule : null;
+  }
+
+  /**
+   * {@code record: off} with {@code recording: strict} is contradictory (a strict call is forwarded only once recorded),
+   * also when one of them comes from {@code defaults}. Reported at the rule field that brings the contradiction; a rule
+   * that sets neither inherits both, and the error is the defaults'.
+   */
+  private void offWithStrict(Rule rule, String where) {
+    boolean off = (rule.record() != null ? rule.record() : defaultRecord) == RecordMode.OFF;
+    boolean strict = rule.strict() != null ? rule.strict() : defaultStrict;
+    if (!off || !strict || (rule.record() == null && rule.strict() == null)) {
+      return;
+    }
+    String why = "; a strict call is forwarded only once it was recorded";
+    if (rule.record() == null) {
+      errors.add(where + ".recording: strict cannot be combined with record: \"off\" from defaults" + why);
+    } else {
+      errors.add(where + ".record: \"off\" cannot be combined with recording: strict"
+          + (rule.strict() == null ? " from defaults" : "") + why);
+    }
   }
 
   private void unknownFields(JsonNode obj, Set<String> known, String prefix) {

@@ -158,7 +158,7 @@ class PolicyEvaluationTest {
     PolicyResult denied = policy("rules: []").evaluate(base().build());
     PolicyResult allowed = policy("""
         defaultEffect: allow
-        defaults: {record: off, recording: strict, maskResponse: false}
+        defaults: {record: metadata, recording: strict, maskResponse: false}
         """).evaluate(base().build());
 
     assertThat(denied.effect()).isEqualTo(PolicyEffect.DENY);
@@ -167,7 +167,7 @@ class PolicyEvaluationTest {
     assertThat(denied.record()).isEqualTo(RecordMode.FULL);
     assertThat(denied.strict()).isFalse();
     assertThat(denied.maskResponse()).isTrue();
-    assertThat(allowed).isEqualTo(new PolicyResult(PolicyEffect.ALLOW, "default", null, RecordMode.OFF, true, false));
+    assertThat(allowed).isEqualTo(new PolicyResult(PolicyEffect.ALLOW, "default", null, RecordMode.METADATA, true, false));
   }
 
   @Test

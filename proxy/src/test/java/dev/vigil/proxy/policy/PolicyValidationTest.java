@@ -49,6 +49,11 @@ class PolicyValidationTest {
       "bad rule record | 'rules: [{id: a, effect: allow, match: all, record: bodies}]' | rules[0] (id \"a\").record: must be one of full, metadata, off",
       "bad rule recording | 'rules: [{id: a, effect: allow, match: all, recording: yes}]' | rules[0] (id \"a\").recording: must be one of strict, best-effort",
       "bad rule mask | 'rules: [{id: a, effect: allow, match: all, maskResponse: partly}]' | rules[0] (id \"a\").maskResponse: must be true or false",
+      "defaults off and strict | 'defaults: {record: off, recording: strict}' | defaults.record: \"off\" cannot be combined with recording: strict",
+      "rule off and strict | 'rules: [{id: a, effect: allow, match: all, record: \"off\", recording: strict}]' | rules[0] (id \"a\").record: \"off\" cannot be combined with recording: strict;",
+      "rule off, defaults strict | 'defaults: {recording: strict}\nrules: [{id: a, effect: allow, verbs: [get]}, {id: b, effect: allow, match: all, record: off}]' | rules[1] (id \"b\").record: \"off\" cannot be combined with recording: strict from defaults",
+      "rule strict, defaults off | 'defaults: {record: \"off\"}\nrules: [{id: a, effect: allow, match: all, recording: strict}]' | rules[0] (id \"a\").recording: strict cannot be combined with record: \"off\" from defaults",
+      "deny rule off and strict | 'rules: [{id: a, effect: deny, reason: r, verbs: [delete], record: off, recording: strict}]' | rules[0] (id \"a\").record: \"off\" cannot be combined",
       "second rule named | 'rules: [{id: a, effect: allow, match: all}, {id: b, effect: allow, groups: g}]' | rules[1] (id \"b\").groups: must be a list",
       "not yaml | 'rules: [' | not valid YAML (line",
       "duplicate key | 'rules: []\nrules: []' | not valid YAML",
@@ -77,6 +82,40 @@ class PolicyValidationTest {
         "defaultEffect: must be one of allow, deny (got \"sometimes\")",
         "rules[0] (id \"a\").reason: is required for a deny rule",
         "rules[1] (id \"b\").resources: must be a list of strings (got \"pods\")");
+  }
+
+  @Test
+  void shouldReportContradictoryDefaultsOnceNotAtEveryRuleInheritingThem() {
+    InvalidPolicyException e = catchThrowableOfType(InvalidPolicyException.class, () -> Policy.parse("""
+        defaults: {record: "off", recording: strict}
+        rules:
+          - {id: a, effect: allow, verbs: [get]}
+          - {id: b, effect: allow, verbs: [list], record: metadata}
+          - {id: c, effect: allow, verbs: [watch], recording: best-effort}
+        """));
+
+    assertThat(e.errors()).containsExactly("defaults.record: \"off\" cannot be combined with recording: strict; a strict"
+        + " call is forwarded only once it was recorded");
+  }
+
+  @Test
+  void shouldAcceptOffAndStrictWhenNoRuleOrDefaultHasBoth() throws Exception {
+    Policy p = Policy.parse("""
+        defaultEffect: allow
+        defaults: {record: "off"}
+        rules:
+          - {id: strict-writes, effect: allow, verbs: [create], record: metadata, recording: strict}
+          - {id: strict-full, effect: allow, verbs: [delete], record: full, recording: strict}
+          - {id: quiet, effect: allow, verbs: [get], recording: best-effort}
+        """);
+    Policy q = Policy.parse("""
+        defaults: {recording: strict}
+        rules:
+          - {id: probes, effect: allow, nonResourcePaths: [/healthz], record: off, recording: best-effort}
+        """);
+
+    assertThat(p.defaultEffect()).isEqualTo(PolicyEffect.ALLOW);
+    assertThat(q.defaultEffect()).isEqualTo(PolicyEffect.DENY);
   }
 
   @Test
