@@ -8,7 +8,8 @@ import io.vertx.core.json.JsonObject;
  * The gateway's own endpoints, answered directly (never forwarded, never recorded):
  * <ul>
  *   <li>{@code GET /vigil/healthz}: liveness only, no authentication, {@code {"status":"ok"}};</li>
- *   <li>{@code GET /vigil/status}: gateway id and counters (events recorded/failed, sessions tracked), for callers on
+ *   <li>{@code GET /vigil/status}: gateway id and counters (events recorded/failed, sessions tracked, strict refusals,
+ *       policy label lookups), for callers on
  *       loopback or presenting a token the gateway accepts; others get a 401 Status.</li>
  * </ul>
  */
@@ -22,10 +23,13 @@ final class HealthHandler {
   private final SessionKeys sessions;
   private final TokenAuthenticator authenticator;
   private final StrictRecording strict;
+  private final LabelLookup labels;
 
+  /** {@code labels} may be null (no policy: nothing is looked up). */
   HealthHandler(String gatewayId, CountingSink sink, SessionKeys sessions, TokenAuthenticator authenticator,
-      StrictRecording strict) {
+      StrictRecording strict, LabelLookup labels) {
     this.strict = strict;
+    this.labels = labels;
     this.gatewayId = gatewayId;
     this.sink = sink;
     this.sessions = sessions;
@@ -68,7 +72,11 @@ final class HealthHandler {
         .put("gatewayId", gatewayId)
         .put("sessionsTracked", sessions.tracked())
         .put("events", new JsonObject().put("recorded", sink.recorded()).put("failed", sink.failed()))
-        .put("strict", new JsonObject().put("refused", strict.refused()).put("streamsEnded", strict.streamsEnded()));
+        .put("strict", new JsonObject().put("refused", strict.refused()).put("streamsEnded", strict.streamsEnded()))
+        .put("labelLookups", new JsonObject()
+            .put("requests", labels == null ? 0 : labels.requests())
+            .put("cacheHits", labels == null ? 0 : labels.cacheHits())
+            .put("failures", labels == null ? 0 : labels.failures()));
   }
 
   private static void json(HttpServerRequest req, JsonObject body) {

@@ -67,7 +67,7 @@ public final class VigilProxyImpl implements VigilProxy {
     SessionKeys sessions = new SessionKeys(config.sessionsMaxTracked(), config.sessionsIdleTimeout(), System::nanoTime);
     Governance governance;
     try {
-      governance = Governance.open(config);
+      governance = Governance.open(vertx, config, target, security.upstreamAuthorization());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -87,7 +87,8 @@ public final class VigilProxyImpl implements VigilProxy {
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), origin.client())
         .origin(origin)
         .addInterceptor(gateway, true);
-    HealthHandler health = new HealthHandler(config.gatewayId(), sink, sessions, security.authenticator(), strict);
+    HealthHandler health = new HealthHandler(config.gatewayId(), sink, sessions, security.authenticator(), strict,
+        governance.labels());
 
     HttpServerOptions options = GatewaySecurity.listenOptions(config)
         .setWebSocketSubProtocols(List.of("*")) // the relay answers with exactly the subprotocol the upstream chose
