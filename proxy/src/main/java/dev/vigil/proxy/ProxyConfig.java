@@ -66,6 +66,9 @@ public final class ProxyConfig {
   public static final String RECORDING_STRICT_TIMEOUT = "vigil.proxy.recording.strict-timeout";
   public static final String POLICY_FILE = "vigil.proxy.policy.file";
   public static final String POLICY_RELOAD_INTERVAL = "vigil.proxy.policy.reload-interval";
+  public static final String POLICY_LABEL_CACHE_TTL = "vigil.proxy.policy.label-cache-ttl";
+  public static final String POLICY_LABEL_CACHE_MAX_ENTRIES = "vigil.proxy.policy.label-cache-max-entries";
+  public static final String POLICY_LABEL_LOOKUP_TIMEOUT = "vigil.proxy.policy.label-lookup-timeout";
   public static final String MASKING_KEY_FILE = "vigil.proxy.masking.key-file";
 
   private final String host;
@@ -103,6 +106,9 @@ public final class ProxyConfig {
   private final Duration recordingStrictTimeout;
   private final java.nio.file.Path policyFile;
   private final Duration policyReloadInterval;
+  private final Duration labelCacheTtl;
+  private final int labelCacheMaxEntries;
+  private final Duration labelLookupTimeout;
   private final java.nio.file.Path maskingKeyFile;
 
   private ProxyConfig(Settings s) {
@@ -159,6 +165,12 @@ public final class ProxyConfig {
     this.recordingStrictTimeout = positive(s, RECORDING_STRICT_TIMEOUT, Duration.ofSeconds(5));
     this.policyFile = s.getPath(POLICY_FILE, null);
     this.policyReloadInterval = positive(s, POLICY_RELOAD_INTERVAL, Duration.ofSeconds(5));
+    this.labelCacheTtl = s.getDuration(POLICY_LABEL_CACHE_TTL, Duration.ofSeconds(5));
+    if (labelCacheTtl.isNegative()) {
+      throw new ConfigException("Setting " + POLICY_LABEL_CACHE_TTL + " must not be negative");
+    }
+    this.labelCacheMaxEntries = s.getInt(POLICY_LABEL_CACHE_MAX_ENTRIES, 10_000, 1, 10_000_000);
+    this.labelLookupTimeout = positive(s, POLICY_LABEL_LOOKUP_TIMEOUT, Duration.ofSeconds(2));
     this.maskingKeyFile = s.getPath(MASKING_KEY_FILE, null);
   }
 
@@ -253,6 +265,12 @@ public final class ProxyConfig {
   /** The policy file, or null (every authenticated request allowed). */
   public java.nio.file.Path policyFile() { return policyFile; }
   public Duration policyReloadInterval() { return policyReloadInterval; }
+  /** How long looked-up namespace/object labels are reused (the staleness window); 0 = not cached. */
+  public Duration labelCacheTtl() { return labelCacheTtl; }
+  /** Looked-up label sets kept at most (least recently used beyond). */
+  public int labelCacheMaxEntries() { return labelCacheMaxEntries; }
+  /** The longest a label lookup may take; past it the labels are unknown. */
+  public Duration labelLookupTimeout() { return labelLookupTimeout; }
   /** The file holding the fingerprint HMAC key (at least 32 bytes), or null (random key per process). */
   public java.nio.file.Path maskingKeyFile() { return maskingKeyFile; }
 
@@ -275,7 +293,9 @@ public final class ProxyConfig {
         + ", streamsMaxFrameBytes=" + streamsMaxFrameBytes + ", streamsLogCoalesceDelay=" + streamsLogCoalesceDelay
         + ", streamsLogCoalesceBytes=" + streamsLogCoalesceBytes + ", recordingQueueMaxEvents=" + recordingQueueMaxEvents
         + ", recordingQueueMaxBytes=" + recordingQueueMaxBytes
-        + ", policyFile=" + policyFile + ", maskingKeyFile=" + maskingKeyFile
+        + ", policyFile=" + policyFile + ", labelCacheTtl=" + labelCacheTtl
+        + ", labelCacheMaxEntries=" + labelCacheMaxEntries + ", labelLookupTimeout=" + labelLookupTimeout
+        + ", maskingKeyFile=" + maskingKeyFile
         + ", kafkaProducer=" + shown + "}";
   }
 }

@@ -70,6 +70,11 @@ final class GatewaySecurity {
     return target;
   }
 
+  /** The gateway's own live upstream Authorization value (null with a client certificate), e.g. for label lookups. */
+  java.util.function.Supplier<String> upstreamAuthorization() {
+    return credentials::authorization;
+  }
+
   TokenAuthenticator authenticator() {
     return authenticator;
   }

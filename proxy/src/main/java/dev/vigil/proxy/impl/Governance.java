@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,24 +15,34 @@ import dev.vigil.masking.Masker;
 import dev.vigil.proxy.ProxyConfig;
 import dev.vigil.proxy.policy.InvalidPolicyException;
 import dev.vigil.proxy.policy.PolicyStore;
+import io.vertx.core.Vertx;
 
-/** The gateway's policy (reloaded from its file) and its masking key, opened at start and closed with the proxy. */
+/**
+ * The gateway's policy (reloaded from its file), the label lookups its label rules need, and its masking key, opened at
+ * start and closed with the proxy.
+ */
 final class Governance implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Governance.class);
   private static final int MIN_KEY_BYTES = 32;
 
   private final PolicyStore store;
+  private final LabelLookup labels;
   private final PolicyGate gate;
   private final BodyMasking masking;
 
-  private Governance(PolicyStore store, Masker masker) {
+  private Governance(PolicyStore store, LabelLookup labels, Masker masker) {
     this.store = store;
-    this.gate = new PolicyGate(store);
+    this.labels = labels;
+    this.gate = new PolicyGate(store, labels);
     this.masking = new BodyMasking(masker);
   }
 
-  static Governance open(ProxyConfig config) {
+  /**
+   * Loads the policy (if configured) and the masking key; label lookups go to {@code target} with the gateway's own
+   * credential ({@code authorization}, the live upstream Authorization value).
+   */
+  static Governance open(Vertx vertx, ProxyConfig config, UpstreamTarget target, Supplier<String> authorization) {
     PolicyStore store = null;
     Path file = config.policyFile();
     if (file != null) {
@@ -46,7 +57,19 @@ final class Governance implements AutoCloseable {
     } else {
       LOG.warn("No policy configured ({}): every authenticated request is allowed", ProxyConfig.POLICY_FILE);
     }
-    return new Governance(store, new Masker(new Fingerprinter(maskingKey(config.maskingKeyFile()))));
+    Masker masker;
+    try {
+      masker = new Masker(new Fingerprinter(maskingKey(config.maskingKeyFile())));
+    } catch (RuntimeException e) {
+      if (store != null) {
+        store.close();
+      }
+      throw e;
+    }
+    // created with any policy: a reloaded policy may start using labels
+    LabelLookup labels = store == null ? null : new LabelLookup(vertx, target, authorization, config.labelCacheTtl(),
+        config.labelCacheMaxEntries(), config.labelLookupTimeout(), System::nanoTime);
+    return new Governance(store, labels, masker);
   }
 
   /** The HMAC key for fingerprints: the file's bytes, or (with a warning) a random key for this process only. */
@@ -71,13 +94,20 @@ final class Governance implements AutoCloseable {
     }
   }
 
-  /** For /vigil/status: the policy file, successful loads, failed reloads (the old policy stayed) and the last error. */
+  /**
+   * For /vigil/status: the policy file, successful loads, failed reloads (the old policy stayed), the last error, and
+   * the label lookups made for label-scoped rules.
+   */
   io.vertx.core.json.JsonObject status() {
     io.vertx.core.json.JsonObject status = new io.vertx.core.json.JsonObject().put("configured", store != null);
     if (store != null) {
       status.put("file", store.file().toString()).put("loads", store.loaded())
           .put("reloadFailures", store.reloadFailures()).put("lastReloadError", store.lastReloadError());
     }
+    status.put("labelLookups", new io.vertx.core.json.JsonObject()
+        .put("requests", labels == null ? 0 : labels.requests())
+        .put("cacheHits", labels == null ? 0 : labels.cacheHits())
+        .put("failures", labels == null ? 0 : labels.failures()));
     return status;
   }
 
@@ -89,10 +119,18 @@ final class Governance implements AutoCloseable {
     return masking;
   }
 
+  /** The label lookups, or null without a policy. */
+  LabelLookup labels() {
+    return labels;
+  }
+
   @Override
   public void close() {
     if (store != null) {
       store.close();
+    }
+    if (labels != null) {
+      labels.close().onFailure(err -> LOG.warn("Closing the policy label lookup client failed: {}", err.toString()));
     }
   }
 }

@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
  * <ul>
  *   <li>{@code GET /vigil/healthz}: liveness only, no authentication, {@code {"status":"ok"}};</li>
  *   <li>{@code GET /vigil/status}: gateway id and counters (events recorded/failed, sessions tracked, calls not
- *       recorded by policy, strict refusals, policy loads and failed reloads with the last reload error), for callers
+ *       recorded by policy, strict refusals, policy loads, failed reloads with the last reload error and label lookups), for callers
  *       on loopback or presenting a token the gateway accepts; others get a 401 Status.</li>
  * </ul>
  */

@@ -67,7 +67,7 @@ public final class VigilProxyImpl implements VigilProxy {
     SessionKeys sessions = new SessionKeys(config.sessionsMaxTracked(), config.sessionsIdleTimeout(), System::nanoTime);
     Governance governance;
     try {
-      governance = Governance.open(config);
+      governance = Governance.open(vertx, config, target, security.upstreamAuthorization());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

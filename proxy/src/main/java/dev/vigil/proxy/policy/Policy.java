@@ -21,6 +21,8 @@ public final class Policy {
   private final Guardrails guardrails;
   private final List<Rule> denyRules;
   private final List<Rule> allowRules;
+  private final boolean usesNamespaceLabels;
+  private final boolean usesObjectLabels;
 
   Policy(PolicyEffect defaultEffect, RecordMode record, boolean strict, boolean maskResponse, Guardrails guardrails,
       List<Rule> rules) {
@@ -31,6 +33,17 @@ public final class Policy {
     this.guardrails = guardrails;
     this.denyRules = rules.stream().filter(r -> r.effect() == PolicyEffect.DENY).toList();
     this.allowRules = rules.stream().filter(r -> r.effect() == PolicyEffect.ALLOW).toList();
+    this.usesNamespaceLabels = rules.stream().anyMatch(r -> r.namespaceLabels() != null);
+    this.usesObjectLabels = rules.stream().anyMatch(r -> r.objectLabels() != null);
+  }
+
+  /** Which labels a decision needs: those the gateway should look up for one request. */
+  public record LabelsNeeded(boolean namespaceLabels, boolean objectLabels) {
+    public static final LabelsNeeded NONE = new LabelsNeeded(false, false);
+
+    public boolean any() {
+      return namespaceLabels || objectLabels;
+    }
   }
 
   /** Parses and validates a policy document. */
@@ -50,6 +63,52 @@ public final class Policy {
   /** The guardrails this policy enforces. */
   public Set<Guardrail> guardrails() {
     return guardrails.enabled();
+  }
+
+  /** Whether any rule has a {@code namespaceLabels} selector. */
+  public boolean usesNamespaceLabels() {
+    return usesNamespaceLabels;
+  }
+
+  /** Whether any rule has an {@code objectLabels} selector. */
+  public boolean usesObjectLabels() {
+    return usesObjectLabels;
+  }
+
+  /**
+   * The labels whose values can change the decision of {@code request} (evaluated as if its labels were unknown):
+   * those of the label rules that match it in every other field and are reached in evaluation order, i.e. before a
+   * guardrail denies it or a rule without label selectors decides it. A namespace selector needs nothing on a
+   * cluster-scoped request (its namespace labels are known to be empty). {@link LabelsNeeded#NONE} when the policy has
+   * no label rules.
+   */
+  public LabelsNeeded labelsNeeded(PolicyRequest request) {
+    if (!usesNamespaceLabels && !usesObjectLabels) {
+      return LabelsNeeded.NONE;
+    }
+    if (guardrails.check(request) != null) {
+      return LabelsNeeded.NONE;
+    }
+    boolean namespaceLabels = false;
+    boolean objectLabels = false;
+    for (List<Rule> rules : List.of(denyRules, allowRules)) {
+      for (Rule rule : rules) {
+        if (!rule.matchesIgnoringLabels(request)) {
+          continue;
+        }
+        boolean ns = rule.namespaceLabels() != null && request.namespace() != null;
+        boolean obj = rule.objectLabels() != null;
+        if (!ns && !obj) {
+          if (rule.matches(request)) {
+            return new LabelsNeeded(namespaceLabels, objectLabels); // this rule decides whatever the labels are
+          }
+          continue;
+        }
+        namespaceLabels |= ns;
+        objectLabels |= obj;
+      }
+    }
+    return new LabelsNeeded(namespaceLabels, objectLabels);
   }
 
   /** Decides a request. */

@@ -23,6 +23,18 @@ record Rule(String id, PolicyEffect effect, String reason, boolean matchAll, Set
   }
 
   boolean matches(PolicyRequest r) {
+    if (!matchesIgnoringLabels(r)) {
+      return false;
+    }
+    Map<String, String> nsLabels = r.namespace() == null ? Map.of() : r.namespaceLabels();
+    return labelsMatch(namespaceLabels, nsLabels) && labelsMatch(objectLabels, r.objectLabels());
+  }
+
+  /**
+   * Whether every match field other than {@code namespaceLabels} and {@code objectLabels} matches: only then can this
+   * rule's outcome depend on the labels of the request (which is when the gateway looks them up).
+   */
+  boolean matchesIgnoringLabels(PolicyRequest r) {
     if (!in(subjects, r.subject()) || !in(usernames, r.username()) || !in(issuers, r.issuer())
         || !in(channels, r.channel() == null ? null : r.channel().name()) || !in(verbs, r.verb())) {
       return false;
@@ -49,11 +61,7 @@ record Rule(String id, PolicyEffect effect, String reason, boolean matchAll, Set
     } else if (!inOrEmpty(subresources, r.subresource())) {
       return false;
     }
-    if (!inOrEmpty(namespaces, r.namespace())) {
-      return false;
-    }
-    Map<String, String> nsLabels = r.namespace() == null ? Map.of() : r.namespaceLabels();
-    return labelsMatch(namespaceLabels, nsLabels) && labelsMatch(objectLabels, r.objectLabels());
+    return inOrEmpty(namespaces, r.namespace());
   }
 
   /** A selector against labels; unknown labels (null) satisfy a deny rule's selector and never an allow rule's. */

@@ -198,6 +198,32 @@ class ProxyConfigTest {
   }
 
   @Test
+  void shouldReadPolicyLabelLookupSettings() throws Exception {
+    ProxyConfig defaults = ProxyConfig.from(Settings.of(minimal()));
+    assertThat(defaults.labelCacheTtl()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(defaults.labelCacheMaxEntries()).isEqualTo(10_000);
+    assertThat(defaults.labelLookupTimeout()).isEqualTo(Duration.ofSeconds(2));
+
+    Map<String, String> m = minimal();
+    m.put("vigil.proxy.policy.label-cache-ttl", "0s");
+    m.put("vigil.proxy.policy.label-cache-max-entries", "50");
+    m.put("vigil.proxy.policy.label-lookup-timeout", "750ms");
+    ProxyConfig c = ProxyConfig.from(Settings.of(m));
+    assertThat(c.labelCacheTtl()).isZero();
+    assertThat(c.labelCacheMaxEntries()).isEqualTo(50);
+    assertThat(c.labelLookupTimeout()).isEqualTo(Duration.ofMillis(750));
+
+    for (Map.Entry<String, String> bad : Map.of("vigil.proxy.policy.label-cache-ttl", "-1s",
+        "vigil.proxy.policy.label-cache-max-entries", "0",
+        "vigil.proxy.policy.label-lookup-timeout", "0s").entrySet()) {
+      Map<String, String> b = minimal();
+      b.put(bad.getKey(), bad.getValue());
+      assertThatThrownBy(() -> ProxyConfig.from(Settings.of(b))).as(bad.getKey()).isInstanceOf(ConfigException.class)
+          .hasMessageContaining(bad.getKey());
+    }
+  }
+
+  @Test
   void shouldPassKafkaProducerSettingsThroughAndHideSecretsInToString() throws Exception {
     Map<String, String> m = minimal();
     m.put("vigil.proxy.kafka.producer.bootstrap.servers", "k1:9092");
