@@ -24,11 +24,13 @@ final class Governance implements AutoCloseable {
   private final PolicyStore store;
   private final PolicyGate gate;
   private final BodyMasking masking;
+  private final Fingerprinter fingerprinter;
 
-  private Governance(PolicyStore store, Masker masker) {
+  private Governance(PolicyStore store, Fingerprinter fingerprinter) {
     this.store = store;
     this.gate = new PolicyGate(store);
-    this.masking = new BodyMasking(masker);
+    this.fingerprinter = fingerprinter;
+    this.masking = new BodyMasking(new Masker(fingerprinter));
   }
 
   static Governance open(ProxyConfig config) {
@@ -46,7 +48,7 @@ final class Governance implements AutoCloseable {
     } else {
       LOG.warn("No policy configured ({}): every authenticated request is allowed", ProxyConfig.POLICY_FILE);
     }
-    return new Governance(store, new Masker(new Fingerprinter(maskingKey(config.maskingKeyFile()))));
+    return new Governance(store, new Fingerprinter(maskingKey(config.maskingKeyFile())));
   }
 
   /** The HMAC key for fingerprints: the file's bytes, or (with a warning) a random key for this process only. */
@@ -77,6 +79,11 @@ final class Governance implements AutoCloseable {
 
   BodyMasking masking() {
     return masking;
+  }
+
+  /** What callers under maskResponse receive: masked with the recording's key, so the fingerprints are the same. */
+  ResponseMasking responseMasking(GatewayLimits limits) {
+    return new ResponseMasking(fingerprinter, limits.maxMaskedResponseBytes());
   }
 
   @Override

@@ -58,6 +58,36 @@ final class HeaderPolicy {
   /** Turns the caller's request headers into the headers the upstream receives. */
   void prepareUpstream(MultiMap headers, boolean webSocket, Exchange ex) {
     prepareUpstream(headers, webSocket, ex.caller, ex.sessionKey, clientAddress(ex.request));
+    if (ex.maskResponse && !webSocket) {
+      askForMaskableResponse(headers);
+    }
+  }
+
+  /**
+   * maskResponse: the response must be one the gateway can mask. Protobuf media ranges are dropped from
+   * {@code Accept} (the API server then answers JSON, which every Kubernetes client reads; {@code application/json}
+   * when nothing else is left), and the body is asked for uncompressed ({@code Accept-Encoding: identity}).
+   */
+  static void askForMaskableResponse(MultiMap headers) {
+    List<String> accept = headers.getAll("accept");
+    if (!accept.isEmpty()) {
+      headers.set("Accept", withoutProtobuf(String.join(",", accept)));
+    }
+    headers.set("Accept-Encoding", "identity");
+  }
+
+  /** An Accept value without its protobuf media ranges; {@code application/json} if nothing else is left. */
+  static String withoutProtobuf(String accept) {
+    List<String> kept = new ArrayList<>();
+    for (String range : accept.split(",")) {
+      String r = range.strip();
+      int semi = r.indexOf(';');
+      String type = (semi < 0 ? r : r.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+      if (!r.isEmpty() && !type.equals("application/vnd.kubernetes.protobuf")) {
+        kept.add(r);
+      }
+    }
+    return kept.isEmpty() ? "application/json" : String.join(",", kept);
   }
 
   void prepareUpstream(MultiMap headers, boolean webSocket, CallerIdentity caller, String sessionKey,
