@@ -12,7 +12,8 @@ import dev.vigil.schema.Finding;
 /**
  * Masks every recorded body before it leaves the gateway: Kubernetes Secret values and detected credentials become
  * {@code masked:<kind>:<fingerprint>} and are listed as findings. A body that cannot be inspected (BASE64) of a call
- * on {@code secrets} is withheld whole, so no Secret value is ever recorded.
+ * on {@code secrets} is withheld whole, so no Secret value is ever recorded. A body already masked for the caller
+ * under {@code maskResponse} ({@link #preMasked}) is recorded as it is, with the findings of the whole body.
  */
 final class BodyMasking {
 

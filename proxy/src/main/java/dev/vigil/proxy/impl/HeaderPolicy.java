@@ -64,9 +64,10 @@ final class HeaderPolicy {
   }
 
   /**
-   * maskResponse: the response must be one the gateway can mask. Protobuf media ranges are dropped from
-   * {@code Accept} (the API server then answers JSON, which every Kubernetes client reads; {@code application/json}
-   * when nothing else is left), and the body is asked for uncompressed ({@code Accept-Encoding: identity}).
+   * maskResponse: the response must be one the gateway can mask. Protobuf media ranges are taken out of
+   * {@code Accept} — one asking for a shape ({@code ;as=Table;v=v1;g=meta.k8s.io}) becomes the same shape in JSON —
+   * so the API server answers JSON, which every Kubernetes client reads ({@code application/json} when nothing else
+   * is left), and the body is asked for uncompressed ({@code Accept-Encoding: identity}).
    */
   static void askForMaskableResponse(MultiMap headers) {
     List<String> accept = headers.getAll("accept");
@@ -83,7 +84,11 @@ final class HeaderPolicy {
       String r = range.strip();
       int semi = r.indexOf(';');
       String type = (semi < 0 ? r : r.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
-      if (!r.isEmpty() && !type.equals("application/vnd.kubernetes.protobuf")) {
+      if (type.equals("application/vnd.kubernetes.protobuf")) {
+        // a shape (as=Table, as=PartialObjectMetadata...) is asked for in JSON instead; a plain or stream range goes
+        r = semi >= 0 && r.toLowerCase(Locale.ROOT).contains("as=") ? "application/json" + r.substring(semi) : "";
+      }
+      if (!r.isEmpty() && !kept.contains(r)) {
         kept.add(r);
       }
     }

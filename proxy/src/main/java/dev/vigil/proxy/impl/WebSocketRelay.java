@@ -2,7 +2,6 @@ package dev.vigil.proxy.impl;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 

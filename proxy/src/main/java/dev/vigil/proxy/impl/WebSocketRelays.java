@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import dev.vigil.schema.StreamKind;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -19,7 +20,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import dev.vigil.schema.StreamKind;
 
 /**
  * Opens {@link WebSocketRelay}s: holds the one WebSocket client towards the upstream, connects with the caller's

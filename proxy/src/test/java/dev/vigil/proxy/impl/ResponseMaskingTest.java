@@ -43,6 +43,8 @@ class ResponseMaskingTest {
     assertThat(HeaderPolicy.withoutProtobuf("application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io,"
         + "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"))
         .isEqualTo("application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
+    assertThat(HeaderPolicy.withoutProtobuf("application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io,"
+        + "application/vnd.kubernetes.protobuf")).isEqualTo("application/json;as=Table;v=v1;g=meta.k8s.io");
     assertThat(HeaderPolicy.withoutProtobuf("application/vnd.kubernetes.protobuf;stream=watch"))
         .isEqualTo("application/json");
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/vnd.kubernetes.protobuf")
