@@ -52,6 +52,7 @@ public final class ProxyConfig {
   public static final String GATEWAY_ID = "vigil.proxy.gateway-id";
   public static final String MAX_REQUEST_BODY_BYTES = "vigil.proxy.max-request-body-bytes";
   public static final String RECORD_MAX_BODY_BYTES = "vigil.proxy.record.max-body-bytes";
+  public static final String MAX_MASKED_RESPONSE_BYTES = "vigil.proxy.max-masked-response-bytes";
   public static final String SESSIONS_MAX_TRACKED = "vigil.proxy.sessions.max-tracked";
   public static final String SESSIONS_IDLE_TIMEOUT = "vigil.proxy.sessions.idle-timeout";
   public static final String EVENTS_TOPIC = "vigil.proxy.events.topic";
@@ -92,6 +93,7 @@ public final class ProxyConfig {
   private final String gatewayId;
   private final long maxRequestBodyBytes;
   private final int recordMaxBodyBytes;
+  private final int maxMaskedResponseBytes;
   private final int sessionsMaxTracked;
   private final Duration sessionsIdleTimeout;
   private final String eventsTopic;
@@ -148,6 +150,7 @@ public final class ProxyConfig {
     this.gatewayId = s.get(GATEWAY_ID, defaultGatewayId());
     this.maxRequestBodyBytes = s.getLong(MAX_REQUEST_BODY_BYTES, 3L * 1024 * 1024, 0, Long.MAX_VALUE);
     this.recordMaxBodyBytes = s.getInt(RECORD_MAX_BODY_BYTES, 64 * 1024, 0, 16 * 1024 * 1024);
+    this.maxMaskedResponseBytes = s.getInt(MAX_MASKED_RESPONSE_BYTES, 16 * 1024 * 1024, 0, 512 * 1024 * 1024);
     this.sessionsMaxTracked = s.getInt(SESSIONS_MAX_TRACKED, 100_000, 1, 10_000_000);
     this.sessionsIdleTimeout = positive(s, SESSIONS_IDLE_TIMEOUT, Duration.ofHours(1));
     this.eventsTopic = s.get(EVENTS_TOPIC, Topics.EVENTS);
@@ -240,6 +243,11 @@ public final class ProxyConfig {
   public String gatewayId() { return gatewayId; }
   public long maxRequestBodyBytes() { return maxRequestBodyBytes; }
   public int recordMaxBodyBytes() { return recordMaxBodyBytes; }
+  /**
+   * The largest response body (and stream frame) the gateway masks for a caller under {@code maskResponse}; a larger
+   * one is refused (fail closed), never relayed unmasked.
+   */
+  public int maxMaskedResponseBytes() { return maxMaskedResponseBytes; }
   public int sessionsMaxTracked() { return sessionsMaxTracked; }
   public Duration sessionsIdleTimeout() { return sessionsIdleTimeout; }
   public String eventsTopic() { return eventsTopic; }
@@ -287,7 +295,8 @@ public final class ProxyConfig {
         + ", oidcIssuers=" + oidcIssuers + ", clockSkew=" + clockSkew + ", oidcAllowInsecureHttp=" + oidcAllowInsecureHttp
         + ", jwksRefreshInterval=" + jwksRefreshInterval + ", jwksMinRefreshInterval=" + jwksMinRefreshInterval
         + ", gatewayId=" + gatewayId + ", maxRequestBodyBytes=" + maxRequestBodyBytes
-        + ", recordMaxBodyBytes=" + recordMaxBodyBytes + ", sessionsMaxTracked=" + sessionsMaxTracked
+        + ", recordMaxBodyBytes=" + recordMaxBodyBytes + ", maxMaskedResponseBytes=" + maxMaskedResponseBytes
+        + ", sessionsMaxTracked=" + sessionsMaxTracked
         + ", sessionsIdleTimeout=" + sessionsIdleTimeout + ", eventsTopic=" + eventsTopic
         + ", serverIdleTimeout=" + serverIdleTimeout + ", streamsMaxFrames=" + streamsMaxFrames
         + ", streamsMaxFrameBytes=" + streamsMaxFrameBytes + ", streamsLogCoalesceDelay=" + streamsLogCoalesceDelay

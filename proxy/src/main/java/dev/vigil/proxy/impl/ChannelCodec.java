@@ -3,6 +3,8 @@ package dev.vigil.proxy.impl;
 import java.util.Base64;
 import java.util.Locale;
 
+import dev.vigil.schema.Direction;
+import dev.vigil.schema.StreamKind;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -36,6 +38,19 @@ final class ChannelCodec {
 
   boolean channels() {
     return channels;
+  }
+
+  /** Records {@code message} as the next frame of {@code frames} (or counts it, once the frame cap is reached). */
+  void record(FrameRecorder frames, Direction direction, Buffer message, boolean binary) {
+    if (!frames.accepting()) {
+      frames.skip(direction);
+      return;
+    }
+    Decoded d = decode(message, binary);
+    BodyCapture capture = frames.capture(d.contentType(), d.textual());
+    capture.append(d.data());
+    String watchType = frames.kind() == StreamKind.WATCH ? WatchFramer.jsonType(d.data()) : null;
+    frames.frame(direction, d.channel(), watchType, capture.toFrameBody());
   }
 
   Decoded decode(Buffer message, boolean binary) {

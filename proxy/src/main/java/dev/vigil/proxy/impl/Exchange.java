@@ -50,6 +50,11 @@ final class Exchange {
   RecordMode recordMode = RecordMode.FULL;
   /** The caller receives masked values (the deciding rule's {@code maskResponse}); false until decided. */
   boolean maskResponse;
+  /**
+   * A body already masked for the caller (maskResponse), with its findings: the next event built with exactly this
+   * body records it as it is instead of masking it again ({@link BodyMasking#mask}). Consumed on use.
+   */
+  BodyMasking.Masked preMasked;
 
   /** Takes the deciding rule's recording settings for this call. */
   void decided(PolicyGate.Verdict verdict) {

@@ -49,11 +49,14 @@ final class GatewayInterceptor implements ProxyInterceptor {
   private final LongSupplier nanoClock;
   private final LongSupplier wallClock;
   private final StrictRecording strict;
+  private final ResponseMasking masking;
 
   GatewayInterceptor(Vertx vertx, TokenAuthenticator authenticator, HeaderPolicy headers, CallRecorder recorder,
       ShortCircuits shortCircuits, UpstreamTarget upstream, WebSocketRelays relays, PolicyGate policy,
-      GatewayLimits limits, LongSupplier nanoClock, LongSupplier wallClock, StrictRecording strict) {
+      GatewayLimits limits, LongSupplier nanoClock, LongSupplier wallClock, StrictRecording strict,
+      ResponseMasking masking) {
     this.strict = strict;
+    this.masking = masking;
     this.vertx = vertx;
     this.authenticator = authenticator;
     this.headers = headers;
@@ -107,7 +110,7 @@ final class GatewayInterceptor implements ProxyInterceptor {
       return Future.succeededFuture();
     }
     try {
-      return ResponseRecorder.handle(ctx, recorder, shortCircuits, limits, vertx);
+      return ResponseRecorder.handle(ctx, recorder, shortCircuits, limits, vertx, masking);
     } catch (RuntimeException e) {
       LOG.error("Gateway failure relaying the response of call {}", ex == null ? "?" : ex.requestId, e);
       return ResponseRecorder.failed(ctx, ex, recorder);

@@ -30,12 +30,14 @@ final class Governance implements AutoCloseable {
   private final LabelLookup labels;
   private final PolicyGate gate;
   private final BodyMasking masking;
+  private final Fingerprinter fingerprinter;
 
-  private Governance(PolicyStore store, LabelLookup labels, Masker masker) {
+  private Governance(PolicyStore store, LabelLookup labels, Fingerprinter fingerprinter) {
     this.store = store;
     this.labels = labels;
     this.gate = new PolicyGate(store, labels);
-    this.masking = new BodyMasking(masker);
+    this.fingerprinter = fingerprinter;
+    this.masking = new BodyMasking(new Masker(fingerprinter));
   }
 
   /**
@@ -57,9 +59,9 @@ final class Governance implements AutoCloseable {
     } else {
       LOG.warn("No policy configured ({}): every authenticated request is allowed", ProxyConfig.POLICY_FILE);
     }
-    Masker masker;
+    Fingerprinter fingerprinter;
     try {
-      masker = new Masker(new Fingerprinter(maskingKey(config.maskingKeyFile())));
+      fingerprinter = new Fingerprinter(maskingKey(config.maskingKeyFile()));
     } catch (RuntimeException e) {
       if (store != null) {
         store.close();
@@ -69,7 +71,7 @@ final class Governance implements AutoCloseable {
     // created with any policy: a reloaded policy may start using labels
     LabelLookup labels = store == null ? null : new LabelLookup(vertx, target, authorization, config.labelCacheTtl(),
         config.labelCacheMaxEntries(), config.labelLookupTimeout(), System::nanoTime);
-    return new Governance(store, labels, masker);
+    return new Governance(store, labels, fingerprinter);
   }
 
   /** The HMAC key for fingerprints: the file's bytes, or (with a warning) a random key for this process only. */
@@ -122,6 +124,11 @@ final class Governance implements AutoCloseable {
   /** The label lookups, or null without a policy. */
   LabelLookup labels() {
     return labels;
+  }
+
+  /** What callers under maskResponse receive: masked with the recording's key, so the fingerprints are the same. */
+  ResponseMasking responseMasking(GatewayLimits limits) {
+    return new ResponseMasking(fingerprinter, limits.maxMaskedResponseBytes());
   }
 
   @Override

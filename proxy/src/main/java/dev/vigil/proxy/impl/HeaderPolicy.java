@@ -58,6 +58,41 @@ final class HeaderPolicy {
   /** Turns the caller's request headers into the headers the upstream receives. */
   void prepareUpstream(MultiMap headers, boolean webSocket, Exchange ex) {
     prepareUpstream(headers, webSocket, ex.caller, ex.sessionKey, clientAddress(ex.request));
+    if (ex.maskResponse && !webSocket) {
+      askForMaskableResponse(headers);
+    }
+  }
+
+  /**
+   * maskResponse: the response must be one the gateway can mask. Protobuf media ranges are taken out of
+   * {@code Accept} — one asking for a shape ({@code ;as=Table;v=v1;g=meta.k8s.io}) becomes the same shape in JSON —
+   * so the API server answers JSON, which every Kubernetes client reads ({@code application/json} when nothing else
+   * is left), and the body is asked for uncompressed ({@code Accept-Encoding: identity}).
+   */
+  static void askForMaskableResponse(MultiMap headers) {
+    List<String> accept = headers.getAll("accept");
+    if (!accept.isEmpty()) {
+      headers.set("Accept", withoutProtobuf(String.join(",", accept)));
+    }
+    headers.set("Accept-Encoding", "identity");
+  }
+
+  /** An Accept value without its protobuf media ranges; {@code application/json} if nothing else is left. */
+  static String withoutProtobuf(String accept) {
+    List<String> kept = new ArrayList<>();
+    for (String range : accept.split(",")) {
+      String r = range.strip();
+      int semi = r.indexOf(';');
+      String type = (semi < 0 ? r : r.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+      if (type.equals("application/vnd.kubernetes.protobuf")) {
+        // a shape (as=Table, as=PartialObjectMetadata...) is asked for in JSON instead; a plain or stream range goes
+        r = semi >= 0 && r.toLowerCase(Locale.ROOT).contains("as=") ? "application/json" + r.substring(semi) : "";
+      }
+      if (!r.isEmpty() && !kept.contains(r)) {
+        kept.add(r);
+      }
+    }
+    return kept.isEmpty() ? "application/json" : String.join(",", kept);
   }
 
   void prepareUpstream(MultiMap headers, boolean webSocket, CallerIdentity caller, String sessionKey,

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyResponse;
@@ -25,7 +26,9 @@ import io.vertx.httpproxy.ProxyResponse;
  * ResponseCompleted carries no body but the stream's outcome (UPSTREAM_CLOSED, CLIENT_DISCONNECTED, or
  * UPSTREAM_RESET with the reason in a {@code vigil-upstream-error} header) and frame counters. A plain response's
  * ResponseCompleted is recorded once the caller has it all (COMPLETED) or went away (CLIENT_DISCONNECTED); a plain
- * relay broken by the upstream becomes an UpstreamError (RESET or TIMEOUT) carrying the status already sent.
+ * relay broken by the upstream becomes an UpstreamError (RESET or TIMEOUT) carrying the status already sent. Under
+ * {@code maskResponse} a plain response is masked whole first ({@link MaskedResponse}) and a watch or followed log is
+ * masked piece by piece as it flows ({@link MaskedStream}).
  */
 final class ResponseRecorder {
 
@@ -35,7 +38,7 @@ final class ResponseRecorder {
   private ResponseRecorder() {}
 
   static Future<Void> handle(ProxyContext ctx, CallRecorder recorder, ShortCircuits shortCircuits, GatewayLimits limits,
-      Vertx vertx) {
+      Vertx vertx, ResponseMasking masking) {
     Exchange ex = ctx.get(GatewayInterceptor.EXCHANGE, Exchange.class);
     if (ex == null) {
       return ctx.sendResponse();
@@ -51,21 +54,41 @@ final class ResponseRecorder {
     HeaderPolicy.stripResponseHopByHop(resp.headers());
     watchCaller(ex, resp);
     StreamKind kind = body == null || ex.shortCircuit != null ? null : streamKind(ex, status);
+    boolean mask = masking != null && ex.maskResponse && ex.shortCircuit == null && body != null;
     if (kind != null) {
+      if (mask && kind == StreamKind.WATCH && WatchFramer.isProtobuf(contentType)) {
+        return MaskedResponse.refuse(ctx, ex, recorder, limits.recordMaxBodyBytes(), true,
+            "a protobuf watch stream cannot be masked (the gateway asks the API server for JSON)");
+      }
       FrameRecorder frames = new FrameRecorder(ex, recorder, kind, limits.streams());
       ex.frames = frames;
-      Handler<Buffer> framer;
+      Runnable abortUpstream = () -> resetUpstream(resp);
+      MaskedStream masked = null;
+      ReadStream<Buffer> stream;
       Runnable endFramer;
-      if (kind == StreamKind.WATCH) {
-        WatchFramer w = new WatchFramer(frames, contentType);
-        framer = w;
-        endFramer = w::end;
+      if (kind == StreamKind.WATCH && mask) {
+        masked = MaskedStream.watch(body.stream(), abortUpstream, frames, contentType, masking, ex);
+        stream = masked;
+        endFramer = () -> { }; // the masked stream ends (or stops) its framer itself
       } else {
-        LogFramer l = new LogFramer(frames, contentType, vertx);
-        framer = l;
-        endFramer = l::end;
+        Handler<Buffer> framer;
+        if (kind == StreamKind.WATCH) {
+          WatchFramer w = new WatchFramer(frames, contentType);
+          framer = w;
+          endFramer = w::end;
+        } else {
+          LogFramer l = new LogFramer(frames, contentType, vertx);
+          framer = l;
+          endFramer = l::end;
+        }
+        stream = new CapturingReadStream(body.stream(), framer);
+        if (mask) {
+          masked = MaskedStream.logs(stream, abortUpstream, contentType, masking, vertx, limits.streams().logDelayMillis());
+          stream = masked;
+        }
       }
-      resp.setBody(Body.body(new CapturingReadStream(body.stream(), framer), body.length(), body.mediaType()));
+      MaskedStream maskedStream = masked;
+      resp.setBody(Body.body(stream, body.length(), body.mediaType()));
       if (ex.strict != null) {
         ex.strictAbort = () -> endStrictStream(ex, resp);
       }
@@ -83,6 +106,10 @@ final class ResponseRecorder {
           recorded = new TreeMap<>(headers);
           recorded.put(WebSocketRelay.STRICT_ENDED, StrictRecording.STREAM_ENDED_MESSAGE);
         }
+        if (maskedStream != null && maskedStream.endedReason() != null) {
+          recorded = new TreeMap<>(recorded);
+          recorded.put(MaskedStream.ENDED, maskedStream.endedReason());
+        }
         if (outcome == ResponseOutcome.UPSTREAM_RESET) {
           recorded = new TreeMap<>(recorded);
           UpstreamFailures.Failure failure = UpstreamFailures.classify(ar.cause());
@@ -90,6 +117,9 @@ final class ResponseRecorder {
         }
         recorder.completed(ex, status, recorded, null, ex.request.response().bytesWritten(), outcome);
       });
+    }
+    if (mask && MaskedResponse.applies(ex, resp)) {
+      return MaskedResponse.relay(ctx, ex, recorder, masking, limits.recordMaxBodyBytes(), vertx);
     }
     BodyCapture capture = new BodyCapture(limits.recordMaxBodyBytes(), contentType);
     if (body != null) {
@@ -118,6 +148,14 @@ final class ResponseRecorder {
     HttpServerResponse out = ex.request.response();
     if (!out.ended() && !out.closed()) {
       out.reset();
+    }
+  }
+
+  /** Resets the upstream request of a stream the gateway ends (the caller's response is ended by the relay). */
+  private static void resetUpstream(ProxyResponse resp) {
+    HttpClientResponse upstream = resp.proxiedResponse();
+    if (upstream != null) {
+      upstream.request().reset();
     }
   }
 

@@ -76,12 +76,14 @@ public final class VigilProxyImpl implements VigilProxy {
     UpstreamOrigin origin = new UpstreamOrigin(vertx, target, config.upstreamConnectTimeout(),
         config.upstreamIdleTimeout(), config.upstreamMaxConnections());
     GatewayLimits limits = GatewayLimits.from(config);
+    ResponseMasking masking = governance.responseMasking(limits);
     WebSocketClient webSockets = vertx.createWebSocketClient(webSocketOptions(target, config));
     StrictRecording strict = new StrictRecording(vertx, config.recordingStrictTimeout().toMillis());
     GatewayInterceptor gateway = new GatewayInterceptor(vertx, security.authenticator(), security.headerPolicy(),
-        recorder, new ShortCircuits(), target, new WebSocketRelays(webSockets, target, recorder, limits, config.upstreamConnectTimeout()),
+        recorder, new ShortCircuits(), target,
+        new WebSocketRelays(webSockets, target, recorder, limits, config.upstreamConnectTimeout(), masking),
         governance.gate(), limits,
-        System::nanoTime, System::currentTimeMillis, strict);
+        System::nanoTime, System::currentTimeMillis, strict, masking);
     PreflightGuard preflight = new PreflightGuard(gateway, recorder);
     IdleConnections idle = new IdleConnections(vertx, config.serverIdleTimeout().toMillis());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), origin.client())

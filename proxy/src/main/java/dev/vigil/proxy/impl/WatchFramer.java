@@ -7,8 +7,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import dev.vigil.schema.Body;
+import dev.vigil.schema.BodyEncoding;
 import dev.vigil.schema.Direction;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -16,8 +17,14 @@ import io.vertx.core.buffer.Buffer;
  * {@code watchEventType}: newline-delimited JSON ({@code {"type":"ADDED","object":…}}, also Table watches), or
  * length-prefixed protobuf ({@code application/vnd.kubernetes.protobuf;stream=watch}: 4-byte big-endian length, then
  * a {@code WatchEvent}). An event larger than the frame cap is recorded truncated; its type is read from the part kept.
+ *
+ * <p>As a tap ({@link #WatchFramer(FrameRecorder, String)}) it only looks at the bytes relayed. In masking mode
+ * ({@link #masking}: maskResponse, JSON watches only — the gateway asks the API server for JSON) it is what the caller
+ * receives: each event is kept whole (up to {@link ResponseMasking#maxBytes()}), masked once, relayed masked and
+ * recorded as relayed with the findings of the whole event. An event over that limit, or one that cannot be masked,
+ * ends the watch with an {@code ERROR} event carrying a Status that says why (fail closed).
  */
-final class WatchFramer implements Handler<Buffer> {
+final class WatchFramer implements MaskedStream.Transform {
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -31,16 +38,43 @@ final class WatchFramer implements Handler<Buffer> {
   private final byte[] prefix = new byte[4];
   private int prefixRead;
   private long remaining = -1;
+  /** Masking mode: the caller's side of the stream (null for a tap), what masks, and whether these are Secrets. */
+  private MaskedStream out;
+  private ResponseMasking masking;
+  private Exchange ex;
+  private boolean secrets;
+  private boolean stopped;
 
   WatchFramer(FrameRecorder frames, String contentType) {
     this.frames = frames;
     this.contentType = contentType;
-    this.protobuf = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("protobuf");
+    this.protobuf = isProtobuf(contentType);
     this.cap = frames.limits().maxFrameBytes();
+  }
+
+  /** A framer that relays the masked events to {@code out} (JSON watches only). */
+  static WatchFramer masking(FrameRecorder frames, String contentType, ResponseMasking masking, Exchange ex,
+      MaskedStream out) {
+    if (isProtobuf(contentType)) {
+      throw new IllegalArgumentException("a protobuf watch cannot be masked");
+    }
+    WatchFramer w = new WatchFramer(frames, contentType);
+    w.out = out;
+    w.masking = masking;
+    w.ex = ex;
+    w.secrets = ex.parsed != null && "secrets".equals(ex.parsed.info().getResource());
+    return w;
+  }
+
+  static boolean isProtobuf(String contentType) {
+    return contentType != null && contentType.toLowerCase(Locale.ROOT).contains("protobuf");
   }
 
   @Override
   public void handle(Buffer chunk) {
+    if (stopped) {
+      return;
+    }
     if (protobuf) {
       protobufChunk(chunk);
       return;
@@ -57,7 +91,11 @@ final class WatchFramer implements Handler<Buffer> {
   }
 
   /** The stream ended: an event without its final newline is still an event. */
-  void end() {
+  @Override
+  public void end() {
+    if (stopped) {
+      return;
+    }
     if (!protobuf) {
       emitJson();
     } else if (remaining >= 0 && size > 0) {
@@ -87,11 +125,25 @@ final class WatchFramer implements Handler<Buffer> {
     }
   }
 
+  @Override
+  public void stop() {
+    stopped = true;
+    reset();
+  }
+
   private void append(Buffer chunk, int from, int to) {
-    if (to <= from) {
+    if (to <= from || stopped) {
       return;
     }
     size += to - from;
+    if (out != null) {
+      if (size > masking.maxBytes()) {
+        refuse("a watch event larger than " + masking.maxBytes() + " bytes (vigil.proxy.max-masked-response-bytes)");
+      } else {
+        kept.appendBuffer(chunk, from, to - from);
+      }
+      return;
+    }
     int room = cap - kept.length();
     if (room > 0) {
       kept.appendBuffer(chunk, from, Math.min(room, to - from));
@@ -99,7 +151,11 @@ final class WatchFramer implements Handler<Buffer> {
   }
 
   private void emitJson() {
-    if (size == 0) {
+    if (size == 0 || stopped) {
+      return;
+    }
+    if (out != null) {
+      emitMasked();
       return;
     }
     if (isBlank(kept)) {
@@ -118,6 +174,41 @@ final class WatchFramer implements Handler<Buffer> {
       frames.skip(Direction.TO_CLIENT);
     }
     reset();
+  }
+
+  /** Masking mode: relays the event masked and records it as relayed, with the findings of all of it. */
+  private void emitMasked() {
+    Buffer event = kept;
+    reset();
+    if (isBlank(event)) {
+      out.emit(event);
+      return;
+    }
+    ResponseMasking.Result r = masking.body(contentType, event, secrets);
+    if (r.refused()) {
+      refuse(r.refusal());
+      return;
+    }
+    out.emit(r.bytes());
+    if (!frames.accepting()) {
+      frames.skip(Direction.TO_CLIENT);
+      return;
+    }
+    BodyCapture capture = frames.capture(contentType, true);
+    capture.append(r.bytes());
+    Body recorded = capture.toFrameBody();
+    if (recorded.getEncoding() == BodyEncoding.TEXT) {
+      recorded = BodyMasking.preMasked(ex, recorded, r.findings());
+    }
+    frames.frame(Direction.TO_CLIENT, null, jsonType(event), recorded);
+  }
+
+  /** Fail closed: the watch ends with an ERROR event whose Status says why. */
+  private void refuse(String why) {
+    StatusErrors.StatusError status = new StatusErrors.StatusError(502, "InternalError",
+        "Vigil ended the watch because it could not mask an event for you (maskResponse): " + why);
+    Buffer error = Buffer.buffer("{\"type\":\"ERROR\",\"object\":").appendBuffer(status.toBuffer()).appendString("}\n");
+    out.endEarly(error, why);
   }
 
   private void reset() {

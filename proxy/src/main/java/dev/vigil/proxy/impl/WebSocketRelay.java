@@ -2,14 +2,13 @@ package dev.vigil.proxy.impl;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 import dev.vigil.schema.Direction;
 import dev.vigil.schema.ResponseOutcome;
 import dev.vigil.schema.StreamKind;
-import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.ServerWebSocket;
@@ -24,8 +23,9 @@ import io.vertx.core.http.WebSocketBase;
  * each message as a StreamFrame ({@link ChannelCodec}). A close on one side closes the other with the same code.
  * The call ends with a ResponseCompleted: 101, the upstream's handshake headers, the close code of the side that
  * closed first ({@code vigil-close-code}), outcome UPSTREAM_CLOSED or CLIENT_DISCONNECTED (UPSTREAM_RESET when the
- * upstream connection was lost without a close frame) and the frame counters. Opened by {@link WebSocketRelays}.
- * Event-loop confined.
+ * upstream connection was lost without a close frame) and the frame counters. Under {@code maskResponse}, exec and
+ * attach output reaches the caller masked ({@link WebSocketOutputMasking}); what is recorded is the upstream's message,
+ * masked by the recording. Opened by {@link WebSocketRelays}. Event-loop confined.
  */
 final class WebSocketRelay {
 
@@ -40,6 +40,11 @@ final class WebSocketRelay {
   private final Exchange ex;
   private final CallRecorder recorder;
   private final GatewayLimits limits;
+  /** Masks exec/attach output for the caller (maskResponse), or null. */
+  private final ResponseMasking masking;
+  private final Vertx vertx;
+  private WebSocketOutputMasking output;
+  private String maskEnded;
   private ClientWebSocket upstream;
   private ServerWebSocket client;
   /** What the upstream sent before the caller's side was accepted (the upstream is paused meanwhile). */
@@ -52,10 +57,12 @@ final class WebSocketRelay {
   private boolean upstreamLost;
   private int closed;
 
-  WebSocketRelay(Exchange ex, CallRecorder recorder, GatewayLimits limits) {
+  WebSocketRelay(Exchange ex, CallRecorder recorder, GatewayLimits limits, ResponseMasking masking, Vertx vertx) {
     this.ex = ex;
     this.recorder = recorder;
     this.limits = limits;
+    this.masking = masking;
+    this.vertx = vertx;
   }
 
   void bindUpstream(ClientWebSocket up) {
@@ -104,7 +111,7 @@ final class WebSocketRelay {
     if (!up.isClosed()) {
       up.close((short) 1001, "caller went away");
     }
-    ex.frames = new FrameRecorder(ex, recorder, kind(), limits.streams());
+    ex.frames = new FrameRecorder(ex, recorder, WebSocketRelays.kind(ex), limits.streams());
     for (int i = 0; i < early.size(); i++) {
       ex.frames.skip(Direction.TO_CLIENT);
     }
@@ -118,8 +125,16 @@ final class WebSocketRelay {
   private void wire(ServerWebSocket c, String subprotocol) {
     this.client = c;
     this.codec = new ChannelCodec(subprotocol);
-    ex.frames = new FrameRecorder(ex, recorder, kind(), limits.streams());
-    ex.strictAbort = this::strictAbort;
+    ex.frames = new FrameRecorder(ex, recorder, WebSocketRelays.kind(ex), limits.streams());
+    ex.strictAbort = () -> abort(STRICT_CLOSE_REASON, StrictRecording.STREAM_ENDED_MESSAGE);
+    if (masking != null) {
+      output = new WebSocketOutputMasking(masking, codec, vertx, limits.streams().logDelayMillis(), this::deliver,
+          reason -> {
+            maskEnded = reason;
+            abort("Vigil could not mask the output", "Vigil ended the session because it could not mask its output "
+                + "for you (maskResponse): " + reason);
+          });
+    }
     c.binaryMessageHandler(b -> toUpstream(b, true));
     c.textMessageHandler(t -> toUpstream(Buffer.buffer(t), false));
     c.drainHandler(v -> upstream.resume());
@@ -142,10 +157,14 @@ final class WebSocketRelay {
   }
 
   /**
-   * Strict recording: a frame could not be recorded in time. Relaying stops; the caller gets a Status on the error
-   * channel (exec, attach over a channel protocol) and both sides are closed with 1011.
+   * The gateway ends the session (strict recording: a frame could not be recorded in time; maskResponse: output that
+   * cannot be masked). Relaying stops; the caller gets a Status saying {@code message} on the error channel (exec,
+   * attach over a channel protocol) and both sides are closed with 1011.
    */
-  private void strictAbort() {
+  private void abort(String closeReason, String message) {
+    if (output != null) {
+      output.stop();
+    }
     if (firstClosed == null) {
       firstClosed = OUTCOME_UPSTREAM_CLOSED;
       closeCode = (short) 1011;
@@ -155,14 +174,14 @@ final class WebSocketRelay {
     StreamKind kind = ex.frames.kind();
     if (!client.isClosed() && codec.channels() && (kind == StreamKind.EXEC || kind == StreamKind.ATTACH)) {
       Buffer status = Buffer.buffer().appendByte((byte) ChannelCodec.ERROR).appendBuffer(
-          new StatusErrors.StatusError(503, "ServiceUnavailable", StrictRecording.STREAM_ENDED_MESSAGE).toBuffer());
+          new StatusErrors.StatusError(503, "ServiceUnavailable", message).toBuffer());
       client.writeBinaryMessage(status);
     }
     if (!client.isClosed()) {
-      client.close((short) 1011, STRICT_CLOSE_REASON);
+      client.close((short) 1011, closeReason);
     }
     if (!upstream.isClosed()) {
-      upstream.close((short) 1011, STRICT_CLOSE_REASON);
+      upstream.close((short) 1011, closeReason);
     }
   }
 
@@ -188,6 +207,14 @@ final class WebSocketRelay {
       return;
     }
     record(Direction.TO_CLIENT, message, binary);
+    if (output != null) {
+      output.toClient(message, binary);
+    } else {
+      deliver(message, binary);
+    }
+  }
+
+  private void deliver(Buffer message, boolean binary) {
     bytesToClient += message.length();
     write(client, message, binary);
     if (client.writeQueueFull()) {
@@ -206,20 +233,14 @@ final class WebSocketRelay {
   }
 
   private void record(Direction direction, Buffer message, boolean binary) {
-    FrameRecorder frames = ex.frames;
-    if (!frames.accepting()) {
-      frames.skip(direction);
-      return;
-    }
-    ChannelCodec.Decoded d = codec.decode(message, binary);
-    BodyCapture capture = frames.capture(d.contentType(), d.textual());
-    capture.append(d.data());
-    String watchType = frames.kind() == StreamKind.WATCH ? WatchFramer.jsonType(d.data()) : null;
-    frames.frame(direction, d.channel(), watchType, capture.toFrameBody());
+    codec.record(ex.frames, direction, message, binary);
   }
 
   /** One side sent a close frame: close the other with the same code, after what was already relayed. */
   private void closeOther(WebSocketBase from, WebSocketBase to, ResponseOutcome outcome) {
+    if (to == client && output != null) {
+      output.end(); // what the output channels still hold goes before the close
+    }
     if (firstClosed == null) {
       firstClosed = outcome;
       closeCode = from.closeStatusCode();
@@ -251,6 +272,9 @@ final class WebSocketRelay {
       firstClosed = outcome;
       closeCode = side.closeStatusCode();
       upstreamLost = side == upstream && !graceful;
+      if (!graceful && other == client && output != null) {
+        output.end();
+      }
       if (!graceful && !other.isClosed()) {
         other.close(side == upstream ? (short) 1011 : (short) 1001,
             side == upstream ? "upstream connection lost" : "caller went away");
@@ -266,6 +290,9 @@ final class WebSocketRelay {
     if (ex.strictEnded) {
       headers.put(STRICT_ENDED, StrictRecording.STREAM_ENDED_MESSAGE);
     }
+    if (maskEnded != null) {
+      headers.put(MaskedStream.ENDED, maskEnded);
+    }
     if (upstreamLost) {
       headers.put(ResponseRecorder.UPSTREAM_ERROR, "RESET: the upstream WebSocket connection closed without a close frame");
     }
@@ -276,33 +303,5 @@ final class WebSocketRelay {
   private static boolean closedByFrame(WebSocketBase ws) {
     Short code = ws.closeStatusCode();
     return code != null && code != 1006;
-  }
-
-  private StreamKind kind() {
-    var info = ex.parsed.info();
-    if ("watch".equals(info.getVerb())) {
-      return StreamKind.WATCH;
-    }
-    String sub = info.getSubresource() == null ? "" : info.getSubresource();
-    switch (sub) {
-      case "exec": return StreamKind.EXEC;
-      case "attach": return StreamKind.ATTACH;
-      case "portforward": return StreamKind.PORT_FORWARD;
-      default: return StreamKind.OTHER;
-    }
-  }
-
-  /** The subprotocols offered, in order, from the (already sanitised) upstream headers. */
-  static List<String> subprotocols(MultiMap headers) {
-    List<String> out = new ArrayList<>();
-    for (String value : headers.getAll(WebSocketBearer.PROTOCOL_HEADER)) {
-      for (String p : value.split(",")) {
-        String s = p.strip();
-        if (!s.isEmpty() && !s.toLowerCase(Locale.ROOT).startsWith(WebSocketBearer.PREFIX)) {
-          out.add(s);
-        }
-      }
-    }
-    return out;
   }
 }

@@ -1,11 +1,14 @@
 package dev.vigil.proxy.impl;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import dev.vigil.schema.StreamKind;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -24,7 +27,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * to the caller as a plain HTTP response, recorded as such. Opening the upstream side (waiting for a slot in the
  * client's pool, connecting, the handshake) is bounded by the handshake timeout (the upstream connect timeout): past it
  * the caller gets a 504 Status and an UpstreamError TIMEOUT. A caller that goes away meanwhile abandons the attempt:
- * an upstream WebSocket that opens later is closed at once (1001), without relaying anything.
+ * an upstream WebSocket that opens later is closed at once (1001), without relaying anything. Under
+ * {@code maskResponse}, exec and attach output is masked for the caller; port-forward never is (an arbitrary binary
+ * protocol the gateway cannot mask without breaking it).
  */
 final class WebSocketRelays {
 
@@ -37,9 +42,11 @@ final class WebSocketRelays {
   private final CallRecorder recorder;
   private final GatewayLimits limits;
   private final long handshakeTimeoutMillis;
+  private final ResponseMasking masking;
 
   WebSocketRelays(WebSocketClient client, UpstreamTarget target, CallRecorder recorder, GatewayLimits limits,
-      Duration handshakeTimeout) {
+      Duration handshakeTimeout, ResponseMasking masking) {
+    this.masking = masking;
     this.client = client;
     this.target = target;
     this.recorder = recorder;
@@ -65,28 +72,28 @@ final class WebSocketRelays {
     WebSocketConnectOptions o = new WebSocketConnectOptions()
         .setHost(target.host()).setPort(target.port()).setSsl(target.ssl())
         .setTimeout(handshakeTimeoutMillis) // Vert.x closes the connection when the handshake takes longer
-        .setURI(uri).setAllowOriginHeader(false).setSubProtocols(WebSocketRelay.subprotocols(upstreamHeaders));
+        .setURI(uri).setAllowOriginHeader(false).setSubProtocols(subprotocols(upstreamHeaders));
     for (Map.Entry<String, String> h : upstreamHeaders) {
       if (!NOT_FORWARDED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
         o.addHeader(h.getKey(), h.getValue());
       }
     }
     Promise<Void> started = Promise.promise();
-    WebSocketRelay relay = new WebSocketRelay(ex, recorder, limits);
+    Context context = Vertx.currentContext();
+    StreamKind kind = kind(ex);
+    boolean mask = ex.maskResponse && masking != null && (kind == StreamKind.EXEC || kind == StreamKind.ATTACH);
+    WebSocketRelay relay = new WebSocketRelay(ex, recorder, limits, mask ? masking : null, context.owner());
     ClientWebSocket up = client.webSocket();
     relay.bindUpstream(up); // handlers before connecting: the upstream may speak (and close) at once
     // The whole attempt (pool wait included: Vert.x arms no timer for it) is bounded here; a later outcome is dropped.
-    Context context = Vertx.currentContext();
-    long timer = context == null ? -1 : context.owner().setTimer(handshakeTimeoutMillis, id -> started.tryFail(
+    long timer = context.owner().setTimer(handshakeTimeoutMillis, id -> started.tryFail(
         new TimeoutException("the upstream WebSocket handshake did not complete within " + handshakeTimeoutMillis + " ms")));
     ex.request.response().closeHandler(v -> {
       ex.clientClosed = true;
       started.tryFail(new CallerGoneException());
     });
     up.connect(o).onComplete(ar -> {
-      if (timer >= 0) {
-        context.owner().cancelTimer(timer);
-      }
+      context.owner().cancelTimer(timer);
       if (started.future().isComplete()) { // abandoned: timed out or the caller left
         if (ar.succeeded()) {
           up.close((short) 1001, "caller went away");
@@ -104,6 +111,35 @@ final class WebSocketRelays {
       }
     });
     return started.future();
+  }
+
+  /** What a relayed WebSocket carries, by the request's verb and subresource. */
+  static StreamKind kind(Exchange ex) {
+    var info = ex.parsed.info();
+    if ("watch".equals(info.getVerb())) {
+      return StreamKind.WATCH;
+    }
+    String sub = info.getSubresource() == null ? "" : info.getSubresource();
+    switch (sub) {
+      case "exec": return StreamKind.EXEC;
+      case "attach": return StreamKind.ATTACH;
+      case "portforward": return StreamKind.PORT_FORWARD;
+      default: return StreamKind.OTHER;
+    }
+  }
+
+  /** The subprotocols offered, in order, from the (already sanitised) upstream headers. */
+  static List<String> subprotocols(MultiMap headers) {
+    List<String> out = new ArrayList<>();
+    for (String value : headers.getAll(WebSocketBearer.PROTOCOL_HEADER)) {
+      for (String p : value.split(",")) {
+        String s = p.strip();
+        if (!s.isEmpty() && !s.toLowerCase(Locale.ROOT).startsWith(WebSocketBearer.PREFIX)) {
+          out.add(s);
+        }
+      }
+    }
+    return out;
   }
 
   private void relayRefusal(Exchange ex, UpgradeRejectedException rejected) {
