@@ -64,18 +64,24 @@ class PolicyReloadTest {
     assertThat(get("payments")).isEqualTo(200);
     assertThat(get("default")).isEqualTo(403);
 
-    Files.writeString(policy, READ_PAYMENTS.replace("effect: allow", "effect: permit"), StandardCharsets.UTF_8);
+    replace(READ_PAYMENTS.replace("effect: allow", "effect: permit"));
     JsonObject failed = status(s -> s.getLong("reloadFailures") == 1);
     assertThat(failed.getString("lastReloadError")).contains("rules[0]", "effect");
     assertThat(failed.getLong("loads")).isEqualTo(1);
     assertThat(get("payments")).as("the previous policy stays in force").isEqualTo(200);
 
-    Files.writeString(policy, READ_DEFAULT, StandardCharsets.UTF_8);
+    replace(READ_DEFAULT);
     JsonObject reloaded = status(s -> s.getLong("loads") == 2);
     assertThat(reloaded.getString("lastReloadError")).isNull();
     assertThat(reloaded.getLong("reloadFailures")).isEqualTo(1);
     assertThat(get("default")).isEqualTo(200);
     assertThat(get("payments")).isEqualTo(403);
+  }
+
+  /** Swaps the file atomically (as a ConfigMap volume update does), so the poller never reads a half-written one. */
+  private static void replace(String content) throws Exception {
+    Path next = Files.writeString(dir.resolve("policy.yaml.next"), content, StandardCharsets.UTF_8);
+    Files.move(next, policy, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static int get(String namespace) throws Exception {
