@@ -8,8 +8,9 @@ import io.vertx.core.json.JsonObject;
  * The gateway's own endpoints, answered directly (never forwarded, never recorded):
  * <ul>
  *   <li>{@code GET /vigil/healthz}: liveness only, no authentication, {@code {"status":"ok"}};</li>
- *   <li>{@code GET /vigil/status}: gateway id and counters (events recorded/failed, sessions tracked), for callers on
- *       loopback or presenting a token the gateway accepts; others get a 401 Status.</li>
+ *   <li>{@code GET /vigil/status}: gateway id and counters (events recorded/failed, sessions tracked, strict refusals,
+ *       recording gaps: events lost, lost events not yet reported by an acknowledged gap event, gap events recorded),
+ *       for callers on loopback or presenting a token the gateway accepts; others get a 401 Status.</li>
  * </ul>
  */
 final class HealthHandler {
@@ -63,12 +64,17 @@ final class HealthHandler {
   }
 
   private JsonObject status() {
+    GapTracker gaps = sink.gaps();
     return new JsonObject()
         .put("status", "ok")
         .put("gatewayId", gatewayId)
         .put("sessionsTracked", sessions.tracked())
         .put("events", new JsonObject().put("recorded", sink.recorded()).put("failed", sink.failed()))
-        .put("strict", new JsonObject().put("refused", strict.refused()).put("streamsEnded", strict.streamsEnded()));
+        .put("strict", new JsonObject().put("refused", strict.refused()).put("streamsEnded", strict.streamsEnded()))
+        .put("gaps", new JsonObject()
+            .put("eventsLost", gaps == null ? 0 : gaps.eventsLost())
+            .put("eventsUnreported", gaps == null ? 0 : gaps.eventsUnreported())
+            .put("recorded", gaps == null ? 0 : gaps.gapsRecorded()));
   }
 
   private static void json(HttpServerRequest req, JsonObject body) {
