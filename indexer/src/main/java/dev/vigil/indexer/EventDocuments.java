@@ -14,6 +14,7 @@ import dev.vigil.schema.Finding;
 import dev.vigil.schema.Identity;
 import dev.vigil.schema.KubernetesRequestInfo;
 import dev.vigil.schema.PolicyDecision;
+import dev.vigil.schema.RecordingGap;
 import dev.vigil.schema.RequestReceived;
 import dev.vigil.schema.RequestRef;
 import dev.vigil.schema.ResponseCompleted;
@@ -35,6 +36,8 @@ public final class EventDocuments {
   public static final String TYPE_RESPONSE = "response";
   public static final String TYPE_FRAME = "frame";
   public static final String TYPE_ERROR = "error";
+  /** A {@link RecordingGap}: events of the session the gateway could not record. */
+  public static final String TYPE_GAP = "gap";
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu.MM.dd").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter ISO_MILLIS =
@@ -134,6 +137,8 @@ public final class EventDocuments {
       e.put("errorType", ue.getErrorType());
       e.put("message", ue.getMessage());
       d.put("error", e);
+    } else if (payload instanceof RecordingGap g) {
+      d.put("gap", gap(g));
     }
     return d;
   }
@@ -148,8 +153,27 @@ public final class EventDocuments {
       return TYPE_FRAME;
     } else if (payload instanceof UpstreamError) {
       return TYPE_ERROR;
+    } else if (payload instanceof RecordingGap) {
+      return TYPE_GAP;
     }
     throw new IllegalArgumentException("Unknown payload type " + (payload == null ? "null" : payload.getClass().getName()));
+  }
+
+  private static Map<String, Object> gap(RecordingGap g) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("eventsLost", g.getEventsLost());
+    m.put("bytesLost", g.getBytesLost());
+    m.put("requestsLost", g.getRequestsLost());
+    m.put("framesLost", g.getFramesLost());
+    m.put("terminalsLost", g.getTerminalsLost());
+    m.put("firstLostAt", isoTime(g.getFirstLostAt()));
+    m.put("lastLostAt", isoTime(g.getLastLostAt()));
+    m.put("firstLostSequence", g.getFirstLostSequence());
+    m.put("lastLostSequence", g.getLastLostSequence());
+    m.put("reason", g.getReason().name());
+    m.put("lostRequestIds", List.copyOf(g.getLostRequestIds()));
+    m.put("requestIdsOmitted", g.getRequestIdsOmitted());
+    return m;
   }
 
   private static Map<String, Object> identity(Identity id) {

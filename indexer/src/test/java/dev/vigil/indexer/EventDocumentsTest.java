@@ -127,6 +127,24 @@ class EventDocumentsTest {
   }
 
   @Test
+  void shouldMapRecordingGapsWithTheirCountsUnderTheirSession() {
+    VigilEvent e = TestEvents.envelope("alice/task-7", 18, TestEvents.T0, TestEvents.identity("alice"), REF)
+        .setPayload(TestEvents.gap("req-1", "req-2")).build();
+
+    Map<String, Object> d = EventDocuments.toDocument(e, 1000);
+
+    assertThat(d).containsEntry("type", "gap").containsEntry("sessionKey", "alice/task-7")
+        .containsEntry("requestId", "req-1").containsEntry("sequence", 18L);
+    assertThat(d.get("gap")).isEqualTo(Map.ofEntries(Map.entry("eventsLost", 5L), Map.entry("bytesLost", 4096L),
+        Map.entry("requestsLost", 2L), Map.entry("framesLost", 1L), Map.entry("terminalsLost", 2L),
+        Map.entry("firstLostAt", "2025-03-01T11:59:50.123Z"), Map.entry("lastLostAt", "2025-03-01T11:59:58.123Z"),
+        Map.entry("firstLostSequence", 11L), Map.entry("lastLostSequence", 17L), Map.entry("reason", "SEND_FAILED"),
+        Map.entry("lostRequestIds", List.of("req-1", "req-2")), Map.entry("requestIdsOmitted", 0L)));
+    assertThat(d).doesNotContainKeys("status", "body", "decision", "frame", "error", "findings", "headers");
+    assertThat(EventDocuments.type(e.getPayload())).isEqualTo(EventDocuments.TYPE_GAP);
+  }
+
+  @Test
   void shouldCapBodiesAndFlagTheTruncation() {
     VigilEvent e = TestEvents.envelope("s", 1, TestEvents.T0, TestEvents.identity("a"), REF)
         .setPayload(TestEvents.request("0123456789", Effect.ALLOW)).build();

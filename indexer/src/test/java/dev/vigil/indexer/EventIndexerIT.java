@@ -215,13 +215,14 @@ class EventIndexerIT {
         .build();
     VigilEvent frame = TestEvents.envelope("s-" + id, 3, t.plusMillis(6), who, ref).setPayload(TestEvents.frame(0, "{\"type\":\"ADDED\"}")).build();
     VigilEvent error = TestEvents.envelope("s-" + id, 4, t.plusMillis(7), who, ref).setPayload(TestEvents.error()).build();
-    produce(request, response, frame, error);
+    VigilEvent gap = TestEvents.envelope("s-" + id, 5, t.plusMillis(8), who, ref).setPayload(TestEvents.gap("req-1", "req-9")).build();
+    produce(request, response, frame, error, gap);
 
     EventIndexer indexer = start(config(openSearch.httpUrl()));
 
-    await("4 documents are searchable", countIs(4));
-    await("the offsets of all 4 records are committed", committedIs(4));
-    assertThat(indexer.stats().indexed()).isEqualTo(4);
+    await("5 documents are searchable", countIs(5));
+    await("the offsets of all 5 records are committed", committedIs(5));
+    assertThat(indexer.stats().indexed()).isEqualTo(5);
     assertThat(indexer.stats().deadLettered()).isZero();
 
     GetResponse<ObjectNode> doc = os.get(g -> g.index(prefix + "-2025.03.01").id(response.getEventId()), ObjectNode.class);
@@ -243,7 +244,19 @@ class EventIndexerIT {
 
     SearchResponse<ObjectNode> byGroup = os.search(s -> s.index(prefix + "-*")
         .query(q -> q.term(tq -> tq.field("identity.groups").value(FieldValue.of("sre")))), ObjectNode.class);
-    assertThat(byGroup.hits().total().value()).isEqualTo(4);
+    assertThat(byGroup.hits().total().value()).isEqualTo(5);
+
+    // An analyst finds the session's gaps, and the gap naming a lost call by its request id.
+    SearchResponse<ObjectNode> gaps = os.search(s -> s.index(prefix + "-*").query(q -> q.bool(b -> b
+        .filter(f -> f.term(tq -> tq.field("type").value(FieldValue.of("gap"))))
+        .filter(f -> f.term(tq -> tq.field("sessionKey").value(FieldValue.of("s-" + id))))
+        .filter(f -> f.range(r -> r.field("gap.requestsLost").gte(org.opensearch.client.json.JsonData.of(1)))))),
+        ObjectNode.class);
+    assertThat(gaps.hits().hits()).extracting(h -> h.id()).containsExactly(gap.getEventId());
+    assertThat(gaps.hits().hits().get(0).source().at("/gap/eventsLost").asLong()).isEqualTo(5);
+    SearchResponse<ObjectNode> byLostId = os.search(s -> s.index(prefix + "-*")
+        .query(q -> q.term(tq -> tq.field("gap.lostRequestIds").value(FieldValue.of("req-9")))), ObjectNode.class);
+    assertThat(byLostId.hits().hits()).extracting(h -> h.id()).containsExactly(gap.getEventId());
 
     try (Response mapping = os.generic().execute(Requests.builder().method("GET").endpoint("/" + prefix + "-2025.03.01/_mapping").build())) {
       String json = mapping.getBody().orElseThrow().bodyAsString();

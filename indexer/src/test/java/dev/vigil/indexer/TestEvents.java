@@ -11,9 +11,11 @@ import dev.vigil.schema.Channel;
 import dev.vigil.schema.Direction;
 import dev.vigil.schema.Effect;
 import dev.vigil.schema.Finding;
+import dev.vigil.schema.GapReason;
 import dev.vigil.schema.Identity;
 import dev.vigil.schema.KubernetesRequestInfo;
 import dev.vigil.schema.PolicyDecision;
+import dev.vigil.schema.RecordingGap;
 import dev.vigil.schema.RequestReceived;
 import dev.vigil.schema.RequestRef;
 import dev.vigil.schema.ResponseCompleted;
@@ -120,6 +122,24 @@ public final class TestEvents {
         .setMessage("connection refused")
         .setStatusToClient(502)
         .setDurationMillis(7)
+        .build();
+  }
+
+  /** A gap of 5 lost events (2 requests, 1 frame, 2 terminals) of the calls {@code requestIds}. */
+  public static RecordingGap gap(String... requestIds) {
+    return RecordingGap.newBuilder()
+        .setEventsLost(5)
+        .setBytesLost(4096)
+        .setFirstLostAt(T0.minusSeconds(10))
+        .setLastLostAt(T0.minusSeconds(2))
+        .setReason(GapReason.SEND_FAILED)
+        .setRequestsLost(2)
+        .setFramesLost(1)
+        .setTerminalsLost(2)
+        .setFirstLostSequence(11)
+        .setLastLostSequence(17)
+        .setLostRequestIds(List.of(requestIds))
+        .setRequestIdsOmitted(0)
         .build();
   }
 

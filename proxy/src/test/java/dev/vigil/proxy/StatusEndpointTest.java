@@ -63,6 +63,8 @@ class StatusEndpointTest {
     assertThat(body.getString("gatewayId")).isEqualTo("test-gateway");
     assertThat(body.getJsonObject("events").getLong("failed")).isNotNull();
     assertThat(body.getInteger("sessionsTracked")).isNotNull();
+    assertThat(body.getJsonObject("gaps")).isEqualTo(new JsonObject() // an in-memory sink loses nothing
+        .put("eventsLost", 0).put("eventsUnreported", 0).put("recorded", 0));
   }
 
   @Test

@@ -73,6 +73,23 @@ class SchemaCompatibilityTest {
   }
 
   @Test
+  void shouldOnlyAppendToThePayloadUnion() {
+    // Readers that do not resolve schemas (some SIEM parsers) pick a union branch by its index: a published branch
+    // must keep its position, new payload kinds go at the end.
+    List<String> current = branchNames(VigilEvent.getClassSchema());
+    for (Schema published : SchemaHistory.previous("VigilEvent")) {
+      List<String> old = branchNames(published);
+      assertThat(current.subList(0, Math.min(old.size(), current.size()))).as("payload union of a published version")
+          .isEqualTo(old);
+    }
+    assertThat(current.get(current.size() - 1)).isEqualTo("dev.vigil.schema.RecordingGap");
+  }
+
+  private static List<String> branchNames(Schema event) {
+    return event.getField("payload").schema().getTypes().stream().map(Schema::getFullName).toList();
+  }
+
+  @Test
   void shouldGiveEveryEnumADefaultSoOlderReadersSurviveNewSymbols() {
     CURRENT.forEach((name, schema) -> {
       java.util.List<String> missing = new java.util.ArrayList<>();

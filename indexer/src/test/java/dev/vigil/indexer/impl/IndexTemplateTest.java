@@ -46,6 +46,11 @@ class IndexTemplateTest {
     assertThat(type(m, "/properties/kafka/properties/offset")).isEqualTo("long");
     assertThat(type(m, "/properties/kafka/properties/partition")).isEqualTo("integer");
     assertThat(type(m, "/properties/identity/properties/authenticated")).isEqualTo("boolean");
+    assertThat(type(m, "/properties/gap/properties/eventsLost")).isEqualTo("long");
+    assertThat(type(m, "/properties/gap/properties/requestsLost")).isEqualTo("long");
+    assertThat(type(m, "/properties/gap/properties/firstLostAt")).isEqualTo("date");
+    assertThat(type(m, "/properties/gap/properties/reason")).isEqualTo("keyword");
+    assertThat(type(m, "/properties/gap/properties/lostRequestIds")).isEqualTo("keyword");
   }
 
   private static String type(JsonNode mappings, String pointer) {

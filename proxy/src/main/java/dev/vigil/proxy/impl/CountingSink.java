@@ -60,6 +60,11 @@ final class CountingSink implements RecordingSink {
     return failed.get();
   }
 
+  /** The Kafka sink's losses and the gap events reporting them; null for other sinks. */
+  GapTracker gaps() {
+    return delegate instanceof KafkaRecordingSink kafka ? kafka.gaps() : null;
+  }
+
   @Override
   public Future<Void> close() {
     return delegate.close();

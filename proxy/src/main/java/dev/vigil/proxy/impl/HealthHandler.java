@@ -9,8 +9,9 @@ import io.vertx.core.json.JsonObject;
  * <ul>
  *   <li>{@code GET /vigil/healthz}: liveness only, no authentication, {@code {"status":"ok"}};</li>
  *   <li>{@code GET /vigil/status}: gateway id and counters (events recorded/failed, sessions tracked, calls not
- *       recorded by policy, strict refusals, policy loads, failed reloads with the last reload error and label lookups), for callers
- *       on loopback or presenting a token the gateway accepts; others get a 401 Status.</li>
+ *       recorded by policy, strict refusals, recording gaps, policy loads, failed reloads with the last reload error
+ *       and label lookups), for callers on loopback or presenting a token the gateway accepts; others get a 401
+ *       Status.</li>
  * </ul>
  */
 final class HealthHandler {
@@ -68,6 +69,7 @@ final class HealthHandler {
   }
 
   private JsonObject status() {
+    GapTracker gaps = sink.gaps();
     return new JsonObject()
         .put("status", "ok")
         .put("gatewayId", gatewayId)
@@ -75,6 +77,10 @@ final class HealthHandler {
         .put("events", new JsonObject().put("recorded", sink.recorded()).put("failed", sink.failed()))
         .put("callsNotRecorded", recorder.notRecorded())
         .put("strict", new JsonObject().put("refused", strict.refused()).put("streamsEnded", strict.streamsEnded()))
+        .put("gaps", new JsonObject()
+            .put("eventsLost", gaps == null ? 0 : gaps.eventsLost())
+            .put("eventsUnreported", gaps == null ? 0 : gaps.eventsUnreported())
+            .put("recorded", gaps == null ? 0 : gaps.gapsRecorded()))
         .put("policy", governance.status());
   }
 

@@ -50,9 +50,11 @@ public final class VigilProxyImpl implements VigilProxy {
 
   /** Starts a gateway; with a null {@code sink} it creates the Kafka sink from the configuration. */
   public static Future<VigilProxy> start(Vertx vertx, ProxyConfig config, RecordingSink sink) {
+    SessionKeys sessions = new SessionKeys(config.sessionsMaxTracked(), config.sessionsIdleTimeout(), System::nanoTime);
     return GatewaySecurity.start(vertx, config)
-        .compose(security -> (sink != null ? Future.succeededFuture(sink) : KafkaRecordingSink.create(vertx, config).<RecordingSink>map(s -> s))
-            .compose(s -> listen(vertx, config, security, new CountingSink(s))
+        .compose(security -> (sink != null ? Future.succeededFuture(sink)
+                : KafkaRecordingSink.create(vertx, config, sessions::next).<RecordingSink>map(s -> s))
+            .compose(s -> listen(vertx, config, security, new CountingSink(s), sessions)
                 .onFailure(err -> {
                   if (sink == null) {
                     s.close();
@@ -62,9 +64,8 @@ public final class VigilProxyImpl implements VigilProxy {
   }
 
   private static Future<VigilProxy> listen(Vertx vertx, ProxyConfig config, GatewaySecurity security,
-      CountingSink sink) {
+      CountingSink sink, SessionKeys sessions) {
     UpstreamTarget target = security.target();
-    SessionKeys sessions = new SessionKeys(config.sessionsMaxTracked(), config.sessionsIdleTimeout(), System::nanoTime);
     Governance governance;
     try {
       governance = Governance.open(vertx, config, target, security.upstreamAuthorization());

@@ -14,6 +14,7 @@ import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +23,11 @@ import dev.vigil.schema.Body;
 import dev.vigil.schema.BodyEncoding;
 import dev.vigil.schema.Channel;
 import dev.vigil.schema.Effect;
+import dev.vigil.schema.GapReason;
 import dev.vigil.schema.Identity;
 import dev.vigil.schema.KubernetesRequestInfo;
 import dev.vigil.schema.PolicyDecision;
+import dev.vigil.schema.RecordingGap;
 import dev.vigil.schema.RequestReceived;
 import dev.vigil.schema.RequestRef;
 import dev.vigil.schema.Severity;
@@ -68,6 +71,29 @@ class AvroSerdeTest {
     }
     assertThat(written).isEqualTo(fp);
     assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(sampleEvent());
+  }
+
+  @Test
+  void shouldRoundTripARecordingGap() {
+    VigilEvent gap = VigilEvent.newBuilder(sampleEvent())
+        .setPayload(RecordingGap.newBuilder()
+            .setEventsLost(3).setBytesLost(1234)
+            .setFirstLostAt(Instant.ofEpochMilli(1_700_000_000_000L)).setLastLostAt(Instant.ofEpochMilli(1_700_000_001_000L))
+            .setReason(GapReason.MIXED).setRequestsLost(1).setFramesLost(1).setTerminalsLost(1)
+            .setFirstLostSequence(4).setLastLostSequence(9).setLostRequestIds(List.of("r-1", "r-2")).build())
+        .build();
+    AvroSerde<VigilEvent> serde = VigilSerdes.events();
+    assertThat(serde.decode(serde.encode(gap))).isEqualTo(gap);
+  }
+
+  @Test
+  void shouldDecodeEventsWrittenWithThePublishedVersion1() throws IOException {
+    Schema v1 = SchemaHistory.previous("VigilEvent").get(0);
+    assertThat(v1.toString()).doesNotContain("RecordingGap");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new BinaryMessageEncoder<VigilEvent>(SpecificData.get(), v1).encode(sampleEvent(), out);
+
+    assertThat(VigilSerdes.events().decode(out.toByteArray())).isEqualTo(sampleEvent());
   }
 
   @Test
