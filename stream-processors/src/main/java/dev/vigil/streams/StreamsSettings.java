@@ -2,7 +2,9 @@ package dev.vigil.streams;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -82,7 +84,7 @@ public final class StreamsSettings {
     this.sessionsTopic = topic(s, SESSIONS_TOPIC, Topics.SESSIONS);
     this.alertsTopic = topic(s, ALERTS_TOPIC, Topics.ALERTS);
     this.dlqTopic = topic(s, DLQ_TOPIC, Topics.DLQ);
-    if (new java.util.HashSet<>(java.util.List.of(eventsTopic, sessionsTopic, alertsTopic, dlqTopic)).size() != 4) {
+    if (new HashSet<>(List.of(eventsTopic, sessionsTopic, alertsTopic, dlqTopic)).size() != 4) {
       throw new ConfigException("Settings " + EVENTS_TOPIC + ", " + SESSIONS_TOPIC + ", " + ALERTS_TOPIC + " and " + DLQ_TOPIC
           + " must name four different topics");
     }

@@ -1,6 +1,7 @@
 package dev.vigil.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -48,25 +50,31 @@ class VigilStreamsIT {
   @TempDir
   Path dir;
 
+  /** Topics named after {@code id} (all four created unless {@code create} is false) and short session limits. */
+  private StreamsSettings settings(EmbeddedKafka kafka, String id, KeyPair keys, boolean create) throws Exception {
+    if (create) {
+      kafka.createTopic("events-" + id, 2, Map.of());
+      kafka.createTopic("sessions-" + id, 2, Map.of("cleanup.policy", "compact"));
+      kafka.createTopic("alerts-" + id, 2, Map.of());
+      kafka.createTopic("dlq-" + id, 1, Map.of());
+    }
+    return StreamsSettings.from(Settings.of(StreamsFixture.settingsMap(dir, keys,
+        "vigil.streams.kafka.bootstrap.servers", kafka.bootstrapServers(),
+        "vigil.streams.kafka.application.id", "vigil-streams-it-" + id,
+        "vigil.streams.events-topic", "events-" + id, "vigil.streams.sessions-topic", "sessions-" + id,
+        "vigil.streams.alerts-topic", "alerts-" + id, "vigil.streams.dlq-topic", "dlq-" + id,
+        "vigil.streams.session.inactivity-gap", "2s", "vigil.streams.session.grace", "0s",
+        "vigil.streams.session.update-interval", "200ms", "vigil.streams.topic-check-timeout", "20s")));
+  }
+
   @Test
   void shouldPublishASignedSessionAndDeadLetterAPoisonRecord(EmbeddedKafka kafka) throws Exception {
     String id = UUID.randomUUID().toString().substring(0, 8);
     String events = "events-" + id;
     String sessions = "sessions-" + id;
-    String alerts = "alerts-" + id;
     String dlq = "dlq-" + id;
-    kafka.createTopic(events, 2, Map.of());
-    kafka.createTopic(sessions, 2, Map.of("cleanup.policy", "compact"));
-    kafka.createTopic(alerts, 2, Map.of());
-    kafka.createTopic(dlq, 1, Map.of());
     KeyPair keys = Ed25519Keys.generate();
-    StreamsSettings settings = StreamsSettings.from(Settings.of(StreamsFixture.settingsMap(dir, keys,
-        "vigil.streams.kafka.bootstrap.servers", kafka.bootstrapServers(),
-        "vigil.streams.kafka.application.id", "vigil-streams-it-" + id,
-        "vigil.streams.events-topic", events, "vigil.streams.sessions-topic", sessions,
-        "vigil.streams.alerts-topic", alerts, "vigil.streams.dlq-topic", dlq,
-        "vigil.streams.session.inactivity-gap", "2s", "vigil.streams.session.grace", "0s",
-        "vigil.streams.session.update-interval", "200ms")));
+    StreamsSettings settings = settings(kafka, id, keys, true);
     assertThat(VigilStreams.streamsConfig(settings)).containsEntry("processing.guarantee", "exactly_once_v2");
 
     try (StreamProcessors sp = StreamProcessors.start(settings)) {
@@ -109,6 +117,40 @@ class VigilStreamsIT {
           .isEqualTo("undecodable");
       assertThat(new String(dead.headers().lastHeader(DeadLetterHeaders.SOURCE_TOPIC).value(), StandardCharsets.UTF_8))
           .isEqualTo(events);
+    }
+  }
+
+  @Test
+  void shouldRefuseToStartWithoutItsTopics(EmbeddedKafka kafka) throws Exception {
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    kafka.createTopic("events-" + id, 1, Map.of());
+    StreamsSettings settings = settings(kafka, id, Ed25519Keys.generate(), false);
+    assertThatThrownBy(() -> StreamProcessors.start(settings)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("sessions-" + id + " (vigil.streams.sessions-topic)")
+        .hasMessageContaining("alerts-" + id + " (vigil.streams.alerts-topic)")
+        .hasMessageContaining("dlq-" + id + " (vigil.streams.dlq-topic)")
+        .hasMessageNotContaining("events-" + id + " (");
+  }
+
+  @Test
+  void shouldShutDownAndFailTerminatedWhenAStreamThreadFails(EmbeddedKafka kafka) throws Exception {
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    StreamsSettings settings = settings(kafka, id, Ed25519Keys.generate(), true);
+    try (StreamProcessors sp = StreamProcessors.start(settings)) {
+      sp.ready().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      byte[] unknownSchema = VigilSerdes.events().encode(TestEvents.get("agent-1", Instant.now()));
+      for (int i = 2; i < 10; i++) {
+        unknownSchema[i] = (byte) ~unknownSchema[i]; // a fingerprint no published schema has: a newer gateway
+      }
+      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+          new ByteArraySerializer())) {
+        producer.send(new ProducerRecord<>("events-" + id, "agent-1", unknownSchema)).get();
+      }
+      assertThatThrownBy(() -> sp.terminated().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasStackTraceContaining("Unknown VigilEvent writer schema at events-" + id);
+      assertThat(sp.state()).isEqualTo(KafkaStreams.State.ERROR);
     }
   }
 

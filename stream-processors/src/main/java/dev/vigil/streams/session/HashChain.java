@@ -86,6 +86,11 @@ public final class HashChain {
     return (DIGEST_PREFIX + sessionId + "\n" + eventCount + "\n" + headDigest + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Whether {@code values} chain to {@code headDigest} (hex, any case) for {@code sessionId}. */
+  public static boolean verify(String sessionId, List<byte[]> values, String headDigest) {
+    return hex(head(sessionId, values)).equalsIgnoreCase(headDigest);
+  }
+
   /**
    * Recomputes the chain over {@code values} and compares it, head by head, with {@code expectedHeads} (hex of
    * {@code h_1..h_n} from a trusted copy). Returns the 0-based index of the first value whose head differs — event

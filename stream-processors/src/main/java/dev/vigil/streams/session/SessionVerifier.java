@@ -72,7 +72,7 @@ public final class SessionVerifier {
     try {
       sig = Base64.getDecoder().decode(signatureBase64);
     } catch (IllegalArgumentException e) {
-      return false;
+      return false; // not base64: not a valid signature (the caller learns it from the result)
     }
     try {
       Signature s = Signature.getInstance(Ed25519Keys.ALGORITHM);

@@ -46,6 +46,8 @@ class HashChainTest {
     assertThat(HashChain.hex(HashChain.head(SESSION, List.of(V1, V2))))
         .isEqualTo("32ad03ff176c40a200a655c77fc92d6d58467dfc8110d6c9839fd8fb36ef2fca");
     assertThat(HashChain.head(SESSION, List.of())).isEqualTo(h0);
+    assertThat(HashChain.verify(SESSION, List.of(V1, V2), HashChain.hex(h2).toUpperCase())).isTrue();
+    assertThat(HashChain.verify(SESSION, List.of(V2, V1), HashChain.hex(h2))).isFalse();
   }
 
   @Test
