@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.vigil.common.Settings;
+import dev.vigil.embedded.DataDirs;
 import dev.vigil.embedded.kafka.EmbeddedKafka;
 import dev.vigil.embedded.oidc.DevOidcIssuer;
 import dev.vigil.embedded.opensearch.EmbeddedOpenSearch;
@@ -33,8 +34,9 @@ import io.vertx.core.Vertx;
 
 /**
  * {@code vigil demo}: the whole pipeline in one JVM on loopback — embedded Kafka and OpenSearch, kube-sim as the
- * Kubernetes API server, a development OIDC issuer, the proxy, the indexer and the query API. Development only: the
- * CA, the issuer and kube-sim exist so that the real gateway code paths can be exercised on one machine.
+ * Kubernetes API server, a development OIDC issuer, the proxy, the indexer, the stream processors (see
+ * {@link DemoStreams}) and the query API. Development only: the CA, the issuer and kube-sim exist so that the real
+ * gateway code paths can be exercised on one machine.
  */
 public final class Demo implements AutoCloseable {
 
@@ -100,6 +102,15 @@ public final class Demo implements AutoCloseable {
         new NewTopic(Topics.SESSIONS, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact")),
         new NewTopic(Topics.ALERTS, partitions, (short) 1),
         new NewTopic(Topics.DLQ, 1, (short) 1)));
+
+    // The stream processors start now (their first rebalance takes a few seconds) and are awaited at the end.
+    Path streamsState = DataDirs.createTemp("streams");
+    closer.register("streams-state", () -> DataDirs.deleteQuietly(streamsState));
+    Settings streamsSettings = DemoStreams.settings(s, dir, kafka.bootstrapServers(), streamsState);
+    CompletableFuture<Services.Running> streamsFuture =
+        CompletableFuture.supplyAsync(() -> Services.startStreamProcessors(streamsSettings));
+    closer.register("stream-processors",
+        () -> streamsFuture.thenAccept(Services.Running::close).exceptionally(e -> null).get(), 8000);
 
     Vertx vertx = Vertx.vertx();
     closer.register("vertx", () -> await(vertx.close()));
@@ -175,6 +186,12 @@ public final class Demo implements AutoCloseable {
     Path analystTokenFile = dir.resolve("analyst.token");
     Kubeconfigs.writePrivate(analystTokenFile, analystToken + "\n");
 
+    try {
+      streamsFuture.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Stream processors did not start: " + e.getMessage(), e);
+    }
+
     long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     endpoints = new Endpoints(dir, kubeconfig, analystTokenFile, caCert, proxyUrl, "http://" + host + ":" + query.port(),
         issuer.issuerUrl(), kubeSim.url(), kafka.bootstrapServers(), openSearch.httpUrl(), agentToken, analystToken,
@@ -246,6 +263,8 @@ public final class Demo implements AutoCloseable {
     out.println("  kube-sim (upstream, dev only)      " + e.kubeSimUrl());
     out.println("  Kafka bootstrap                    " + e.kafkaBootstrap() + "   topic " + Topics.EVENTS);
     out.println("  OpenSearch                         " + e.openSearchUrl());
+    out.println("  stream processors                  sessions on " + Topics.SESSIONS + ", alerts on " + Topics.ALERTS
+        + "   (signatures verify with " + rel(cwd, DemoStreams.publicKey(e.dir())) + ")");
     out.println("  agent kubeconfig                   " + kc + "   (identity agent-1, group ai-agents)");
     out.println("  analyst token                      " + tok + "   (identity analyst-1, group vigil-analysts)");
     out.println();

@@ -14,6 +14,8 @@ import dev.vigil.proxy.ProxyConfig;
 import dev.vigil.proxy.VigilProxy;
 import dev.vigil.query.QueryApi;
 import dev.vigil.query.QueryApiConfig;
+import dev.vigil.streams.StreamProcessors;
+import dev.vigil.streams.StreamsSettings;
 import io.vertx.core.Vertx;
 
 /** Starts each Vigil service from {@link Settings}; used by the per-service commands and by the demo. */
@@ -99,7 +101,37 @@ final class Services {
     };
   }
 
-  /** {@code vigil proxy|indexer|query-api}: runs one service until the JVM is asked to stop. */
+  /** Starts the stream processors and waits until Kafka Streams is RUNNING (bounded). */
+  static Running startStreamProcessors(Settings settings) {
+    StreamsSettings config = StreamsSettings.from(settings);
+    LOG.info("Starting stream processors: {}", config);
+    StreamProcessors processors = StreamProcessors.start(config);
+    try {
+      processors.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      processors.close();
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException("Stream processors did not become ready: " + cause.getMessage(), cause);
+    }
+    return new Running() {
+      @Override
+      public int port() {
+        return -1;
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<Void> terminated() {
+        return processors.terminated();
+      }
+
+      @Override
+      public void close() {
+        processors.close();
+      }
+    };
+  }
+
+  /** {@code vigil proxy|indexer|query-api|stream-processors}: runs one service until the JVM is asked to stop. */
   static int runUntilInterrupted(String command, Settings settings, PrintStream out) {
     Vertx vertx = Vertx.vertx();
     Running running;
@@ -107,6 +139,7 @@ final class Services {
       switch (command) {
         case "proxy": running = startProxy(vertx, settings); break;
         case "indexer": running = startIndexer(vertx, settings); break;
+        case "stream-processors": running = startStreamProcessors(settings); break;
         default: running = startQueryApi(vertx, settings); break;
       }
     } catch (RuntimeException e) {

@@ -42,6 +42,7 @@ public final class Vigil {
         case "proxy":
         case "indexer":
         case "query-api":
+        case "stream-processors":
           return Services.runUntilInterrupted(command, settings, out);
         default:
           err.println("vigil: unknown command '" + command + "'");
@@ -90,10 +91,13 @@ public final class Vigil {
     out.println();
     out.println("commands:");
     out.println("  demo       everything in one JVM: embedded Kafka and OpenSearch, kube-sim, a dev OIDC issuer,");
-    out.println("             the proxy (https://127.0.0.1:8443), the indexer and the query API (http://127.0.0.1:8081)");
+    out.println("             the proxy (https://127.0.0.1:8443), the indexer, the stream processors and the query API");
+    out.println("             (http://127.0.0.1:8081)");
     out.println("  proxy      the Kubernetes gateway (vigil.proxy.* settings)");
     out.println("  indexer    Kafka -> OpenSearch (vigil.indexer.* settings)");
     out.println("  query-api  search API for analysts (vigil.query.* settings)");
+    out.println("  stream-processors");
+    out.println("             Kafka Streams: signed sessions, alerts (vigil.streams.* settings)");
     out.println();
     out.println("Settings: a properties file (--config or VIGIL_CONFIG), then VIGIL_* environment variables");
     out.println("(vigil.proxy.port <- VIGIL_PROXY_PORT), then --set overrides. See README.md.");

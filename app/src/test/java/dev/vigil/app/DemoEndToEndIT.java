@@ -19,11 +19,20 @@ import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.vigil.common.Settings;
+import dev.vigil.schema.SessionStatus;
+import dev.vigil.schema.SessionSummary;
+import dev.vigil.schema.Topics;
+import dev.vigil.schema.serde.VigilSerdes;
 
 /**
  * The foundation's promise, end to end in one JVM: the real kubectl binary talks to the proxy, the proxy records to
@@ -148,6 +157,33 @@ class DemoEndToEndIT {
     List<Long> sequence = new ArrayList<>();
     session.getJsonArray("events").forEach(o -> sequence.add(((JsonObject) o).getLong("sequence")));
     assertThat(sequence).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void shouldPublishTheAgentsOpenSessionOnTheSessionsTopic() throws Exception {
+    Proc get = kubectl(ep.kubeconfig(), "get", "services", "-n", "default");
+    assertThat(get.exit()).as(get.toString()).isZero();
+    assertThat(DemoStreams.publicKey(dir)).exists();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ep.kafkaBootstrap(),
+        ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + System.nanoTime(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.SESSIONS));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+          SessionSummary s = VigilSerdes.sessions().decode(r.value());
+          if (s.getSessionKey().equals("agent-1") && s.getCountsByResource().containsKey("services")) {
+            assertThat(r.key()).isEqualTo(s.getSessionId()).startsWith("agent-1#");
+            assertThat(s.getStatus()).as("the demo closes a session 2 min after its last call").isEqualTo(SessionStatus.OPEN);
+            assertThat(s.getHeadDigest()).hasSize(64);
+            return;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no OPEN session of agent-1 counting 'services' on " + Topics.SESSIONS);
   }
 
   @Test

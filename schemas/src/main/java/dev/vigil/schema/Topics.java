@@ -4,7 +4,7 @@ package dev.vigil.schema;
 public final class Topics {
   /** Everything the gateway observes, keyed by session key. */
   public static final String EVENTS = "vigil.events.v1";
-  /** Session summaries, compacted by session key. */
+  /** Session summaries, keyed by session id ({@code <session key>#<first event id>}) and compacted. */
   public static final String SESSIONS = "vigil.sessions.v1";
   /** Alerts from the detectors. */
   public static final String ALERTS = "vigil.alerts.v1";
