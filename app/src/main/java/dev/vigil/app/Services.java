@@ -15,6 +15,8 @@ import dev.vigil.proxy.VigilProxy;
 import dev.vigil.query.QueryApi;
 import dev.vigil.query.QueryApiConfig;
 import dev.vigil.streams.StreamProcessors;
+import dev.vigil.streams.notify.AlertNotifier;
+import dev.vigil.streams.notify.NotifierSettings;
 import dev.vigil.streams.StreamsSettings;
 import io.vertx.core.Vertx;
 
@@ -101,18 +103,39 @@ final class Services {
     };
   }
 
-  /** Starts the stream processors and waits until Kafka Streams is RUNNING (bounded). */
+  /**
+   * Starts the stream processors and, when webhooks are configured, the alert notifier (its Kafka bootstrap servers
+   * default to the processors'); waits until both are ready (bounded). Either one failing ends the service.
+   */
   static Running startStreamProcessors(Settings settings) {
     StreamsSettings config = StreamsSettings.from(settings);
+    String bootstrap = settings.get(StreamsSettings.KAFKA_PREFIX + "bootstrap.servers", null);
+    NotifierSettings notify = NotifierSettings.from(bootstrap == null ? settings
+        : settings.withDefaults(java.util.Map.of("vigil.streams.notify.kafka.bootstrap.servers", bootstrap)));
     LOG.info("Starting stream processors: {}", config);
     StreamProcessors processors = StreamProcessors.start(config);
+    AlertNotifier notifier = null;
     try {
       processors.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      if (notify.hasWebhooks()) {
+        notifier = AlertNotifier.start(notify);
+        notifier.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      } else {
+        LOG.info("No alert webhooks configured (vigil.streams.notify.webhooks.<name>.url): the notifier is not started");
+      }
     } catch (Exception e) {
+      if (notifier != null) {
+        notifier.close();
+      }
       processors.close();
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException("Stream processors did not become ready: " + cause.getMessage(), cause);
     }
+    AlertNotifier started = notifier;
+    java.util.concurrent.CompletableFuture<Void> terminated = started == null
+        ? processors.terminated().toCompletableFuture()
+        : java.util.concurrent.CompletableFuture.anyOf(processors.terminated().toCompletableFuture(),
+            started.terminated().toCompletableFuture()).thenApply(v -> null);
     return new Running() {
       @Override
       public int port() {
@@ -121,11 +144,14 @@ final class Services {
 
       @Override
       public java.util.concurrent.CompletionStage<Void> terminated() {
-        return processors.terminated();
+        return terminated;
       }
 
       @Override
       public void close() {
+        if (started != null) {
+          started.close();
+        }
         processors.close();
       }
     };
