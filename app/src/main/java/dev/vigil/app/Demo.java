@@ -106,7 +106,10 @@ public final class Demo implements AutoCloseable {
     // The stream processors start now (their first rebalance takes a few seconds) and are awaited at the end.
     Path streamsState = DataDirs.createTemp("streams");
     closer.register("streams-state", () -> DataDirs.deleteQuietly(streamsState));
-    Settings streamsSettings = DemoStreams.settings(s, dir, kafka.bootstrapServers(), streamsState);
+    DemoAlertConsole alertConsole = DemoAlertConsole.start(dir);
+    closer.register("alert-console", alertConsole::close);
+    Settings streamsSettings = DemoStreams.settings(s.withDefaults(alertConsole.webhookSettings()), dir,
+        kafka.bootstrapServers(), streamsState);
     CompletableFuture<Services.Running> streamsFuture =
         CompletableFuture.supplyAsync(() -> Services.startStreamProcessors(streamsSettings));
     closer.register("stream-processors",
@@ -264,12 +267,14 @@ public final class Demo implements AutoCloseable {
     out.println("  Kafka bootstrap                    " + e.kafkaBootstrap() + "   topic " + Topics.EVENTS);
     out.println("  OpenSearch                         " + e.openSearchUrl());
     out.println("  stream processors                  sessions on " + Topics.SESSIONS + ", alerts on " + Topics.ALERTS
-        + "   (signatures verify with " + rel(cwd, DemoStreams.publicKey(e.dir())) + ")");
+        + "   (signatures verify with " + rel(cwd, DemoStreams.publicKey(e.dir())) + ");");
+    out.println("                                     alerts are also POSTed to a signed demo webhook that prints them here");
     out.println("  agent kubeconfig                   " + kc + "   (identity agent-1, group ai-agents)");
     out.println("  analyst token                      " + tok + "   (identity analyst-1, group vigil-analysts)");
     out.println();
     out.println("Try:");
     out.println("  kubectl --kubeconfig " + kc + " get pods -n payments");
+    out.println("  kubectl --kubeconfig " + kc + " exec -n payments deploy/payments-api -- env      # strict rule; raises exec-into-pod");
     out.println("  curl -s -H \"Authorization: Bearer $(cat " + tok + ")\" '" + e.queryUrl()
         + "/api/v1/events?namespace=payments&size=5'");
     out.println("  curl -s -H \"Authorization: Bearer $(cat " + tok + ")\" '" + e.queryUrl()

@@ -15,7 +15,7 @@ import dev.vigil.streams.session.Ed25519Keys;
  * The demo's stream-processor settings: an Ed25519 signing key generated once under {@code <demo dir>/streams/}
  * ({@code signing.key.pem}, owner-only, and {@code signing.pub.pem} to verify with), a fresh state directory (the
  * demo's Kafka is fresh too), and a 2-minute inactivity gap with 10 s grace so that a session closes, signed, about
- * two minutes after the agent's last call. Every value is a default: {@code --set vigil.streams.*} overrides it.
+ * two minutes after the agent's last call; first-namespace-access learns no baseline period. Every value is a default: {@code --set vigil.streams.*} overrides it.
  */
 final class DemoStreams {
 
@@ -45,6 +45,8 @@ final class DemoStreams {
         StreamsSettings.SIGNING_KEY_ID, KEY_ID,
         StreamsSettings.GAP, GAP,
         StreamsSettings.GRACE, GRACE,
-        StreamsSettings.CLOSE_TIMEOUT, "5s"));
+        StreamsSettings.CLOSE_TIMEOUT, "5s",
+        // no 24 h learning in a demo: the agent's first namespace is its baseline, each new one after it alerts
+        "vigil.streams.detect.first-namespace-access.learning-period", "0"));
   }
 }

@@ -187,6 +187,38 @@ class DemoEndToEndIT {
   }
 
   @Test
+  void shouldRaiseAlertsForAnExecAndForADenyBurstStampedWithTheSession() throws Exception {
+    String pod = demo.kubeSim().store().list("pods", "payments").stream()
+        .map(p -> p.path("metadata").path("name").asText()).filter(n -> n.startsWith("payments-api")).findFirst().orElseThrow();
+    Proc exec = kubectl(ep.kubeconfig(), "exec", "-n", "payments", pod, "--", "uname");
+    assertThat(exec.exit()).as(exec.toString()).isZero();
+    for (int i = 0; i < 10; i++) { // the guardrail keeps agents out of secrets outside payments
+      assertThat(kubectl(ep.kubeconfig(), "get", "secret", "probe-" + i, "-n", "default").stderr()).contains("Forbidden");
+    }
+    java.util.Set<String> types = new java.util.HashSet<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ep.kafkaBootstrap(),
+        ConsumerConfig.GROUP_ID_CONFIG, "e2e-alerts-" + System.nanoTime(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.ALERTS));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline && !types.containsAll(List.of("exec-into-pod", "deny-burst"))) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+          dev.vigil.schema.Alert a = VigilSerdes.alerts().decode(r.value());
+          if ("agent-1".equals(a.getSessionKey())) {
+            assertThat(a.getSessionId()).as("stamped by the sessionizer").startsWith("agent-1#");
+            assertThat(a.getEvidenceEventIds()).isNotEmpty();
+            assertThat(a.getDescription()).doesNotContain("s3cr3t-p@ssw0rd");
+            types.add(a.getType());
+          }
+        }
+      }
+    }
+    assertThat(types).contains("exec-into-pod", "deny-burst");
+  }
+
+  @Test
   void shouldRejectAnInvalidTokenWithoutForwardingAndRecordTheAttempt() throws Exception {
     Path bad = dir.resolve("bad-kubeconfig");
     Kubeconfigs.write(bad, "vigil-demo", ep.proxyUrl(), Files.readString(ep.caCert()), "mallory", "not-a-jwt");
