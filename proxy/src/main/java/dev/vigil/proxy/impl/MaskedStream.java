@@ -12,7 +12,7 @@ import io.vertx.core.streams.ReadStream;
  * transform that cannot mask what comes ends the stream early ({@link #endEarly}): a last piece saying why, then a
  * normal end for the caller, while the upstream request is reset. Backpressure is the upstream's. Event-loop confined.
  */
-final class MaskedStream implements ReadStream<Buffer> {
+final class MaskedStream extends ForwardingReadStream {
 
   /** Recorded header of a stream the gateway ended because it could not mask it for the caller: why. */
   static final String ENDED = "vigil-mask-ended";
@@ -26,7 +26,6 @@ final class MaskedStream implements ReadStream<Buffer> {
     void stop();
   }
 
-  private final ReadStream<Buffer> source;
   private final Runnable abortUpstream;
   private Transform transform;
   private Handler<Buffer> handler;
@@ -35,7 +34,7 @@ final class MaskedStream implements ReadStream<Buffer> {
   private String endedReason;
 
   MaskedStream(ReadStream<Buffer> source, Runnable abortUpstream) {
-    this.source = source;
+    super(source);
     this.abortUpstream = abortUpstream;
   }
 
@@ -130,24 +129,6 @@ final class MaskedStream implements ReadStream<Buffer> {
         h.handle(err);
       }
     });
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> pause() {
-    source.pause();
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> resume() {
-    source.resume();
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> fetch(long amount) {
-    source.fetch(amount);
     return this;
   }
 }

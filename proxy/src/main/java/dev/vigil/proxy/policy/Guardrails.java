@@ -1,9 +1,14 @@
 package dev.vigil.proxy.policy;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.vigil.codec.KubeTrees;
+import dev.vigil.codec.PodSecurity;
+import dev.vigil.codec.WriteContent;
 
 /** The enabled guardrails of a policy and their parameters. */
 final class Guardrails {
@@ -16,8 +21,6 @@ final class Guardrails {
   private static final Set<String> CRITICAL = Set.of("namespaces", "customresourcedefinitions", "nodes");
   private static final Set<String> BINDINGS = Set.of("rolebindings", "clusterrolebindings");
   private static final Set<String> ROLES = Set.of("roles", "clusterroles");
-  private static final Set<String> POD_CARRIERS = Set.of("pods", "deployments", "statefulsets", "daemonsets",
-      "replicasets", "jobs", "cronjobs", "replicationcontrollers", "podtemplates");
 
   private final Set<Guardrail> enabled;
   private final Set<String> secretNamespaces;
@@ -91,7 +94,7 @@ final class Guardrails {
     if (!(binding || role) || r.subresource() != null || !WRITE_VERBS.contains(r.verb())) {
       return null;
     }
-    JsonNode content = BodyInspector.content(r.body());
+    JsonNode content = WriteContent.of(r.body());
     if (content == null) {
       return r.resource() + " " + r.verb() + " with a body the gateway cannot inspect is not allowed";
     }
@@ -100,45 +103,27 @@ final class Guardrails {
       return name.isTextual() && "cluster-admin".equals(name.asText())
           ? "binding to cluster-admin is not allowed" : null;
     }
-    boolean wildcard = BodyInspector.find(content.get("rules"), (k, v) -> ("verbs".equals(k) || "resources".equals(k))
-        && containsWildcard(v));
+    boolean wildcard = KubeTrees.find(content.get("rules"), (k, v) -> ("verbs".equals(k) || "resources".equals(k))
+        && KubeTrees.strings(v).contains("*"));
     return wildcard ? r.resource() + " granting '*' verbs or resources are not allowed" : null;
   }
 
-  private static boolean containsWildcard(JsonNode v) {
-    if (v.isTextual()) {
-      return "*".equals(v.asText());
-    }
-    if (v.isArray()) {
-      for (JsonNode e : v) {
-        if (e.isTextual() && "*".equals(e.asText())) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   private static String privilegedPod(PolicyRequest r) {
-    if (!POD_CARRIERS.contains(r.resource()) || !WRITE_VERBS.contains(r.verb())
-        || !(r.subresource() == null || "ephemeralcontainers".equals(r.subresource()))) {
+    if (!PodSecurity.carriesPodSpec(r.resource(), r.subresource()) || !WRITE_VERBS.contains(r.verb())) {
       return null;
     }
-    JsonNode content = BodyInspector.content(r.body());
+    JsonNode content = WriteContent.of(r.body());
     if (content == null) {
       return r.resource() + " " + r.verb() + " with a body the gateway cannot inspect is not allowed";
     }
-    if (BodyInspector.anyTrue(content, "privileged")) {
-      return "privileged containers are not allowed";
+    List<PodSecurity.Setting> found = PodSecurity.settings(content);
+    if (found.isEmpty()) {
+      return null;
     }
-    if (BodyInspector.anySet(content, "hostPath")) {
-      return "hostPath volumes are not allowed";
-    }
-    for (String host : new String[] {"hostNetwork", "hostPID", "hostIPC"}) {
-      if (BodyInspector.anyTrue(content, host)) {
-        return host + " is not allowed";
-      }
-    }
-    return null;
+    return switch (found.get(0)) {
+      case PRIVILEGED -> "privileged containers are not allowed";
+      case HOST_PATH -> "hostPath volumes are not allowed";
+      default -> found.get(0).field() + " is not allowed";
+    };
   }
 }

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
+import dev.vigil.codec.KubeTrees;
+import dev.vigil.codec.PodSecurity;
 import dev.vigil.schema.Alert;
 import dev.vigil.schema.KubernetesRequestInfo;
 import dev.vigil.schema.RequestReceived;
@@ -42,9 +44,6 @@ final class PrivilegeEscalationDetector {
 
   private static final Set<String> BINDINGS = Set.of("rolebindings", "clusterrolebindings");
   private static final Set<String> ROLES = Set.of("roles", "clusterroles");
-  private static final Set<String> POD_CARRIERS = Set.of("pods", "deployments", "statefulsets", "daemonsets",
-      "replicasets", "jobs", "cronjobs", "replicationcontrollers", "podtemplates");
-  private static final List<String> HOST_NAMESPACES = List.of("hostNetwork", "hostPID", "hostIPC");
 
   private PrivilegeEscalationDetector() {}
 
@@ -85,7 +84,7 @@ final class PrivilegeEscalationDetector {
         findings.add("grants " + String.join(", ", granted));
       }
     }
-    if (write && POD_CARRIERS.contains(resource) && (sub == null || "ephemeralcontainers".equals(sub))) {
+    if (write && PodSecurity.carriesPodSpec(resource, sub)) {
       JsonNode body = BodyJson.content(r.getBody());
       List<String> settingsFound = body == null ? List.of() : podPrivileges(body);
       if (!settingsFound.isEmpty()) {
@@ -137,12 +136,12 @@ final class PrivilegeEscalationDetector {
       return out;
     }
     for (JsonNode rule : rules) {
-      for (String v : BodyJson.strings(rule.get("verbs"))) {
+      for (String v : KubeTrees.strings(rule.get("verbs"))) {
         if ("*".equals(v) || escalationVerbs.contains(v)) {
           out.add("verbs=" + v);
         }
       }
-      if (BodyJson.strings(rule.get("resources")).contains("*")) {
+      if (KubeTrees.strings(rule.get("resources")).contains("*")) {
         out.add("resources=*");
       }
     }
@@ -150,18 +149,6 @@ final class PrivilegeEscalationDetector {
   }
 
   private static List<String> podPrivileges(JsonNode body) {
-    List<String> out = new ArrayList<>();
-    if (BodyJson.anyTrue(body, "privileged")) {
-      out.add("privileged");
-    }
-    if (BodyJson.anySet(body, "hostPath")) {
-      out.add("hostPath");
-    }
-    for (String h : HOST_NAMESPACES) {
-      if (BodyJson.anyTrue(body, h)) {
-        out.add(h);
-      }
-    }
-    return out;
+    return PodSecurity.settings(body).stream().map(PodSecurity.Setting::field).toList();
   }
 }
