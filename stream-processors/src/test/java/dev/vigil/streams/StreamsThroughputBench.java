@@ -80,19 +80,23 @@ public final class StreamsThroughputBench {
       StreamsSettings settings = StreamsSettings.from(Settings.of(m));
       long streamsStart = System.nanoTime();
       StreamProcessors sp = StreamProcessors.start(settings);
+      double runningSeconds;
       try {
+        sp.ready().toCompletableFuture().get(2, TimeUnit.MINUTES);
+        runningSeconds = seconds(streamsStart);
         awaitCommitted(kafka.bootstrapServers(), "vigil-streams-bench", "events", count);
       } finally {
         sp.close();
       }
       double streamsSeconds = seconds(streamsStart);
+      double processingSeconds = streamsSeconds - runningSeconds;
 
       System.out.printf("events: %d in %d sessions, 2 partitions, exactly_once_v2 (produced in %.1f s)%n", count,
           sessions, produceSeconds);
       System.out.printf("baseline (consume + decode, %d decoded): %,.0f events/s%n", decoded, count / baselineSeconds);
-      System.out.printf("topology (decode, dedupe, detectors, sessionizer, includes start-up): %,.0f events/s%n",
-          count / streamsSeconds);
-      System.out.printf("ratio topology / baseline: %.2f%n", baselineSeconds / streamsSeconds);
+      System.out.printf("topology (decode, dedupe, detectors, sessionizer) once RUNNING (after %.1f s): %,.0f events/s"
+          + " (%,.0f events/s counting start-up)%n", runningSeconds, count / processingSeconds, count / streamsSeconds);
+      System.out.printf("ratio topology / baseline: %.2f%n", baselineSeconds / processingSeconds);
     }
   }
 
