@@ -82,6 +82,7 @@ public final class QueryApiServer implements QueryApi {
     Router router = Router.router(vertx);
     router.route().handler(this::assignRequestId);
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+    UiRoutes.mount(router); // the analyst UI: GET / and /ui/* (static files, CSP headers), no token needed
     router.route("/api/*").handler(this::authenticate);
     router.get("/api/v1/events").handler(this::searchEvents);
     router.get("/api/v1/sessions/:sessionKey/events").handler(this::sessionEvents);
