@@ -118,6 +118,11 @@ class EventIndexerIT {
     m.put("vigil.indexer.retry.max-attempts", "3");
     m.put("vigil.indexer.kafka.consumer.bootstrap.servers", kafka.bootstrapServers());
     m.put("vigil.indexer.kafka.consumer.group.id", group);
+    // events only here (SessionAlertIndexerIT covers the other topics); no retention: the events are from 2025 and
+    // the mapping-conflict test pre-creates a 2001 index that the deletion task would remove (RetentionIT covers it)
+    m.put("vigil.indexer.sessions.enabled", "false");
+    m.put("vigil.indexer.alerts.enabled", "false");
+    m.put("vigil.indexer.retention.mode", "off");
     for (int i = 0; i < extra.length; i += 2) {
       m.put(extra[i], extra[i + 1]);
     }
@@ -261,6 +266,27 @@ class EventIndexerIT {
     try (Response mapping = os.generic().execute(Requests.builder().method("GET").endpoint("/" + prefix + "-2025.03.01/_mapping").build())) {
       String json = mapping.getBody().orElseThrow().bodyAsString();
       assertThat(json).contains("\"findings\":{\"type\":\"nested\"").contains("\"dynamic\":\"false\"");
+    }
+  }
+
+  @Test
+  void shouldStoreTheExactRecordValueAsRawAndCapBodiesWithTheCapRecorded() throws Exception {
+    VigilEvent e = TestEvents.simple("s-" + id, 1, TestEvents.T0, "ivy", "get", "pods", "default", "p1", "0123456789abcdef");
+    byte[] value = SERDE.encode(e);
+    produceRaw("s-" + id, value);
+
+    start(config(openSearch.httpUrl(), "vigil.indexer.max-body-chars", "8"));
+
+    await("the document is searchable", countIs(1));
+    GetResponse<ObjectNode> doc = os.get(g -> g.index(prefix + "-2025.03.01").id(e.getEventId()), ObjectNode.class);
+    assertThat(java.util.Base64.getDecoder().decode(doc.source().get("raw").asText())).isEqualTo(value);
+    assertThat(SERDE.decode(java.util.Base64.getDecoder().decode(doc.source().get("raw").asText()))).isEqualTo(e);
+    assertThat(doc.source().at("/body/content").asText()).isEqualTo("01234567");
+    assertThat(doc.source().get("bodyTruncatedAt").asInt()).isEqualTo(8);
+    assertThat(doc.source().at("/body/cappedByIndexer").asBoolean()).isTrue();
+    try (Response mapping = os.generic().execute(Requests.builder().method("GET").endpoint("/" + prefix + "-2025.03.01/_mapping").build())) {
+      String json = mapping.getBody().orElseThrow().bodyAsString();
+      assertThat(json).contains("\"raw\":{\"type\":\"binary\"}");
     }
   }
 
