@@ -270,27 +270,6 @@ class EventIndexerIT {
   }
 
   @Test
-  void shouldStoreTheExactRecordValueAsRawAndCapBodiesWithTheCapRecorded() throws Exception {
-    VigilEvent e = TestEvents.simple("s-" + id, 1, TestEvents.T0, "ivy", "get", "pods", "default", "p1", "0123456789abcdef");
-    byte[] value = SERDE.encode(e);
-    produceRaw("s-" + id, value);
-
-    start(config(openSearch.httpUrl(), "vigil.indexer.max-body-chars", "8"));
-
-    await("the document is searchable", countIs(1));
-    GetResponse<ObjectNode> doc = os.get(g -> g.index(prefix + "-2025.03.01").id(e.getEventId()), ObjectNode.class);
-    assertThat(java.util.Base64.getDecoder().decode(doc.source().get("raw").asText())).isEqualTo(value);
-    assertThat(SERDE.decode(java.util.Base64.getDecoder().decode(doc.source().get("raw").asText()))).isEqualTo(e);
-    assertThat(doc.source().at("/body/content").asText()).isEqualTo("01234567");
-    assertThat(doc.source().get("bodyTruncatedAt").asInt()).isEqualTo(8);
-    assertThat(doc.source().at("/body/cappedByIndexer").asBoolean()).isTrue();
-    try (Response mapping = os.generic().execute(Requests.builder().method("GET").endpoint("/" + prefix + "-2025.03.01/_mapping").build())) {
-      String json = mapping.getBody().orElseThrow().bodyAsString();
-      assertThat(json).contains("\"raw\":{\"type\":\"binary\"}");
-    }
-  }
-
-  @Test
   void shouldKeepOneDocumentWhenTheSameEventArrivesTwice() throws Exception {
     VigilEvent e = TestEvents.simple("s-" + id, 1, TestEvents.T0, "bob", "list", "pods", "default", null, null);
     produce(e, e);
