@@ -235,9 +235,10 @@ public final class KafkaEventIndexer implements EventIndexer {
       consumer.pause(List.of(tp));
     }
     blocked.put(tp, record.offset());
-    LOG.error("Record {}@{} was written with an event schema this indexer does not know: the proxy was upgraded before the "
+    LOG.error("Record {}@{} was written with a schema this indexer does not know: its producer (the proxy or the stream "
+        + "processors) was upgraded before the "
         + "indexer. Partition {} is paused at offset {}; nothing from there on is indexed, dead-lettered or committed "
-        + "(other partitions go on). Fix: upgrade vigil-indexer to the proxy's version; it resumes at this offset.",
+        + "(other partitions go on). Fix: upgrade vigil-indexer to the producer's version; it resumes at this offset.",
         tp, record.offset(), tp, record.offset());
   }
 
