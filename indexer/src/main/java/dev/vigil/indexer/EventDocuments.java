@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,9 @@ import dev.vigil.schema.VigilEvent;
  * query API and is described in {@code indexer/README.md}; absent (null) values are omitted, never written as null.
  *
  * <p>Body content is capped again at {@code maxBodyChars} characters; {@code bodyTruncated} is true whenever the stored
- * content is not the whole body (cut by the gateway or by the indexer), {@code body.cappedByIndexer} says which.
+ * content is not the whole body (cut by the gateway or by the indexer), {@code body.cappedByIndexer} says which, and
+ * {@code bodyTruncatedAt} records the cap (in characters) the indexer applied, so that the document can be re-derived
+ * from {@code raw} with the same cap.
  */
 public final class EventDocuments {
 
@@ -38,6 +41,9 @@ public final class EventDocuments {
   public static final String TYPE_ERROR = "error";
   /** A {@link RecordingGap}: events of the session the gateway could not record. */
   public static final String TYPE_GAP = "gap";
+
+  /** The field holding the base64 of the Kafka record value. */
+  public static final String RAW = "raw";
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu.MM.dd").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter ISO_MILLIS =
@@ -68,14 +74,35 @@ public final class EventDocuments {
    */
   public static Map<String, Object> toDocument(VigilEvent event, int maxBodyChars, int partition, long offset) {
     Map<String, Object> d = toDocument(event, maxBodyChars);
-    Map<String, Object> k = new LinkedHashMap<>();
-    k.put("partition", partition);
-    k.put("offset", offset);
-    d.put("kafka", k);
+    d.put("kafka", kafka(partition, offset));
     return d;
   }
 
-  /** The document for {@code event}; body content longer than {@code maxBodyChars} characters is cut and flagged. */
+  /** The {@code kafka} object: where the document's record was read. */
+  static Map<String, Object> kafka(int partition, long offset) {
+    Map<String, Object> k = new LinkedHashMap<>();
+    k.put("partition", partition);
+    k.put("offset", offset);
+    return k;
+  }
+
+  /**
+   * The document as the indexer stores it: as {@link #toDocument(VigilEvent, int, int, long)} plus {@code raw}, the
+   * base64 of {@code recordValue} (the exact Kafka record value the event was decoded from, Avro single-object
+   * encoding), so that a reader can re-verify the session's hash chain and re-derive the document.
+   */
+  public static Map<String, Object> toDocument(VigilEvent event, byte[] recordValue, int maxBodyChars, int partition,
+      long offset) {
+    Objects.requireNonNull(recordValue, "recordValue");
+    Map<String, Object> d = toDocument(event, maxBodyChars, partition, offset);
+    d.put(RAW, Base64.getEncoder().encodeToString(recordValue));
+    return d;
+  }
+
+  /**
+   * The document for {@code event}; body content longer than {@code maxBodyChars} characters is cut and flagged
+   * ({@code body.cappedByIndexer}, {@code bodyTruncated}) and the cap recorded in {@code bodyTruncatedAt}.
+   */
   public static Map<String, Object> toDocument(VigilEvent event, int maxBodyChars) {
     Objects.requireNonNull(event, "event");
     if (maxBodyChars < 0) {
@@ -176,7 +203,8 @@ public final class EventDocuments {
     return m;
   }
 
-  private static Map<String, Object> identity(Identity id) {
+  /** The {@code identity} object shared by event, session and alert documents. */
+  static Map<String, Object> identity(Identity id) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("subject", id.getSubject());
     m.put("username", id.getUsername());
@@ -237,6 +265,9 @@ public final class EventDocuments {
     b.put("cappedByIndexer", capped);
     d.put("body", b);
     d.put("bodyTruncated", capped || body.getTruncated());
+    if (capped) {
+      d.put("bodyTruncatedAt", maxBodyChars);
+    }
   }
 
   private static void putFindings(Map<String, Object> d, List<Finding> findings) {

@@ -7,8 +7,11 @@ import dev.vigil.indexer.impl.KafkaEventIndexer;
 
 /**
  * Consumes {@code vigil.events.v1} and writes every event into OpenSearch (one document per event id, daily indices
- * {@code <prefix>-YYYY.MM.DD}). Records that cannot be decoded or indexed go to the DLQ topic; offsets are committed
- * only once every record of a batch is either indexed or in the DLQ.
+ * {@code <prefix>-YYYY.MM.DD}), and — same pipeline, same guarantees — {@code vigil.sessions.v1} into
+ * {@code vigil-sessions} (one document per session id, the newest summary wins) and {@code vigil.alerts.v1} into
+ * {@code vigil-alerts} (one document per alert id). Records that cannot be decoded or indexed go to the DLQ topic;
+ * offsets are committed only once every record of a batch is either indexed or in the DLQ. Old daily event indices are
+ * removed by an ISM policy or by the indexer's retention task.
  */
 public interface EventIndexer extends AutoCloseable {
 
@@ -21,7 +24,8 @@ public interface EventIndexer extends AutoCloseable {
   }
 
   /**
-   * Completes when the index template is installed, the DLQ topic is known to exist and consumption started; fails if
+   * Completes when the index templates are installed, retention is set up, the DLQ topic is known to exist and
+   * consumption started; fails if
    * the indexer cannot start (e.g. the DLQ topic is missing) or is closed first.
    */
   CompletionStage<Void> ready();
@@ -47,15 +51,20 @@ public interface EventIndexer extends AutoCloseable {
   /**
    * Counters since start.
    *
-   * @param indexed documents written (including re-writes of already indexed events)
+   * @param indexed documents written (including re-writes of already indexed events, alerts and summaries)
+   * @param superseded session summaries not written because the same or a newer summary of that session (a higher
+   *     Kafka offset) is already stored
    * @param deadLettered records sent to the DLQ
    * @param committedBatches batches whose offsets were committed
    * @param retries bulk requests, items, commits or polls retried after a retryable failure
-   * @param blockedPartitions partitions paused because a record's writer schema is unknown to this indexer (the proxy
-   *     is newer: upgrade the indexer), as {@code topic-partition@offset} of the first such record; nothing from that
-   *     offset on is indexed or committed
+   * @param indicesDeleted daily event indices deleted by the retention task (not by ISM)
+   * @param retention the retention mechanism: {@code ism}, {@code task} or {@code off} ({@code off} until started)
+   * @param blockedPartitions partitions paused because a record's writer schema is unknown to this indexer (the
+   *     producer is newer: upgrade the indexer), as {@code topic-partition@offset} of the first such record; nothing
+   *     from that offset on is indexed or committed
    */
-  record Stats(long indexed, long deadLettered, long committedBatches, long retries, List<String> blockedPartitions) {
+  record Stats(long indexed, long superseded, long deadLettered, long committedBatches, long retries, long indicesDeleted,
+      String retention, List<String> blockedPartitions) {
 
     public Stats {
       blockedPartitions = List.copyOf(blockedPartitions);

@@ -1,17 +1,14 @@
 package dev.vigil.indexer;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import dev.vigil.common.ConfigException;
 import dev.vigil.common.Settings;
@@ -41,6 +38,15 @@ public final class IndexerConfig {
   public static final String RETRY_MAX_ATTEMPTS = PREFIX + "retry.max-attempts";
   public static final String TOPIC = PREFIX + "topic";
   public static final String DLQ_TOPIC = PREFIX + "dlq-topic";
+  public static final String SESSIONS_ENABLED = PREFIX + "sessions.enabled";
+  public static final String SESSIONS_TOPIC = PREFIX + "sessions.topic";
+  public static final String SESSIONS_INDEX = PREFIX + "sessions.index";
+  public static final String ALERTS_ENABLED = PREFIX + "alerts.enabled";
+  public static final String ALERTS_TOPIC = PREFIX + "alerts.topic";
+  public static final String ALERTS_INDEX = PREFIX + "alerts.index";
+  public static final String RETENTION_MODE = PREFIX + "retention.mode";
+  public static final String RETENTION_DAYS = PREFIX + "retention.days";
+  public static final String RETENTION_INTERVAL = PREFIX + "retention.interval";
   public static final String CONSUMER_PREFIX = PREFIX + "kafka.consumer.";
   public static final String PRODUCER_PREFIX = PREFIX + "kafka.producer.";
 
@@ -54,11 +60,19 @@ public final class IndexerConfig {
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_ATTEMPTS = 10;
+  public static final String DEFAULT_SESSIONS_INDEX = "vigil-sessions";
+  public static final String DEFAULT_ALERTS_INDEX = "vigil-alerts";
+  public static final int DEFAULT_RETENTION_DAYS = 30;
+  public static final Duration DEFAULT_RETENTION_INTERVAL = Duration.ofHours(24);
+
+  /**
+   * How old daily event indices are removed: {@code AUTO} = an ISM policy when the cluster has the Index State
+   * Management plugin, else the indexer's own deletion task; {@code ISM} = the policy (start fails without the plugin);
+   * {@code TASK} = the deletion task; {@code OFF} = nothing is deleted.
+   */
+  public enum RetentionMode { AUTO, ISM, TASK, OFF }
 
   private static final Pattern INDEX_PREFIX_PATTERN = Pattern.compile("[a-z0-9][a-z0-9._-]{0,200}");
-  private static final Pattern BYTE_SIZE = Pattern.compile("(\\d{1,10})\\s*(b|k|kb|kib|m|mb|mib)?");
-  private static final long MIN_BATCH_BYTES = 1024;
-  private static final long MAX_BATCH_BYTES = 1024L * 1024 * 1024;
 
   private final String openSearchUrl;
   private final String openSearchUsername;
@@ -75,6 +89,15 @@ public final class IndexerConfig {
   private final int maxAttempts;
   private final String topic;
   private final String dlqTopic;
+  private final boolean sessionsEnabled;
+  private final String sessionsTopic;
+  private final String sessionsIndex;
+  private final boolean alertsEnabled;
+  private final String alertsTopic;
+  private final String alertsIndex;
+  private final RetentionMode retentionMode;
+  private final int retentionDays;
+  private final Duration retentionInterval;
   private final Map<String, Object> consumerProperties;
   private final Map<String, Object> producerProperties;
   private final Map<String, Object> adminProperties;
@@ -95,119 +118,65 @@ public final class IndexerConfig {
     this.indexReplicas = s.getInt(INDEX_REPLICAS, 0, 0, 16);
     this.maxBodyChars = s.getInt(MAX_BODY_CHARS, DEFAULT_MAX_BODY_CHARS, 0, 10_000_000);
     this.batchMaxRecords = s.getInt(BATCH_MAX_RECORDS, DEFAULT_BATCH_MAX_RECORDS, 1, 10_000);
-    this.batchMaxBytes = byteSize(BATCH_MAX_BYTES, s.get(BATCH_MAX_BYTES, null), DEFAULT_BATCH_MAX_BYTES);
-    this.pollTimeout = positive(POLL_TIMEOUT, s.getDuration(POLL_TIMEOUT, DEFAULT_POLL_TIMEOUT));
-    this.initialBackoff = positive(RETRY_INITIAL_BACKOFF, s.getDuration(RETRY_INITIAL_BACKOFF, DEFAULT_INITIAL_BACKOFF));
-    this.maxBackoff = positive(RETRY_MAX_BACKOFF, s.getDuration(RETRY_MAX_BACKOFF, DEFAULT_MAX_BACKOFF));
+    this.batchMaxBytes = ConfigValues.byteSize(BATCH_MAX_BYTES, s.get(BATCH_MAX_BYTES, null), DEFAULT_BATCH_MAX_BYTES);
+    this.pollTimeout = ConfigValues.positive(POLL_TIMEOUT, s.getDuration(POLL_TIMEOUT, DEFAULT_POLL_TIMEOUT));
+    this.initialBackoff = ConfigValues.positive(RETRY_INITIAL_BACKOFF, s.getDuration(RETRY_INITIAL_BACKOFF, DEFAULT_INITIAL_BACKOFF));
+    this.maxBackoff = ConfigValues.positive(RETRY_MAX_BACKOFF, s.getDuration(RETRY_MAX_BACKOFF, DEFAULT_MAX_BACKOFF));
     if (maxBackoff.compareTo(initialBackoff) < 0) {
       throw new ConfigException("Setting " + RETRY_MAX_BACKOFF + " must not be smaller than " + RETRY_INITIAL_BACKOFF);
     }
     this.maxAttempts = s.getInt(RETRY_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS, 1, 1000);
-    this.topic = nonBlank(TOPIC, s.get(TOPIC, Topics.EVENTS));
-    this.dlqTopic = nonBlank(DLQ_TOPIC, s.get(DLQ_TOPIC, Topics.DLQ));
-    if (topic.equals(dlqTopic)) {
-      throw new ConfigException("Setting " + DLQ_TOPIC + " must differ from " + TOPIC);
+    this.topic = ConfigValues.nonBlank(TOPIC, s.get(TOPIC, Topics.EVENTS));
+    this.dlqTopic = ConfigValues.nonBlank(DLQ_TOPIC, s.get(DLQ_TOPIC, Topics.DLQ));
+    this.sessionsEnabled = s.getBoolean(SESSIONS_ENABLED, true);
+    this.sessionsTopic = ConfigValues.nonBlank(SESSIONS_TOPIC, s.get(SESSIONS_TOPIC, Topics.SESSIONS));
+    this.sessionsIndex = ConfigValues.indexName(SESSIONS_INDEX, s.get(SESSIONS_INDEX, DEFAULT_SESSIONS_INDEX));
+    this.alertsEnabled = s.getBoolean(ALERTS_ENABLED, true);
+    this.alertsTopic = ConfigValues.nonBlank(ALERTS_TOPIC, s.get(ALERTS_TOPIC, Topics.ALERTS));
+    this.alertsIndex = ConfigValues.indexName(ALERTS_INDEX, s.get(ALERTS_INDEX, DEFAULT_ALERTS_INDEX));
+    checkDistinct();
+    this.retentionMode = ConfigValues.retentionMode(s.get(RETENTION_MODE, "auto"));
+    this.retentionDays = s.getInt(RETENTION_DAYS, DEFAULT_RETENTION_DAYS, 1, 36_500);
+    this.retentionInterval = s.getDuration(RETENTION_INTERVAL, DEFAULT_RETENTION_INTERVAL);
+    if (retentionInterval.compareTo(Duration.ofMinutes(1)) < 0) {
+      throw new ConfigException("Setting " + RETENTION_INTERVAL + " must be at least 1m, was " + retentionInterval);
     }
-    this.consumerProperties = consumerProperties(s.withPrefix(CONSUMER_PREFIX), batchMaxRecords);
-    this.producerProperties = producerProperties(s.withPrefix(PRODUCER_PREFIX), consumerProperties);
-    this.adminProperties = adminProperties(producerProperties);
+    this.consumerProperties = KafkaClientProperties.consumer(s.withPrefix(CONSUMER_PREFIX), batchMaxRecords);
+    this.producerProperties = KafkaClientProperties.producer(s.withPrefix(PRODUCER_PREFIX), consumerProperties);
+    this.adminProperties = KafkaClientProperties.admin(producerProperties);
+  }
+
+  /** Consumed topics and the DLQ topic differ; the sessions and alerts indices differ and lie outside the events pattern. */
+  private void checkDistinct() {
+    List<String> keys = new ArrayList<>(List.of(TOPIC));
+    List<String> topics = new ArrayList<>(List.of(topic));
+    if (sessionsEnabled) {
+      keys.add(SESSIONS_TOPIC);
+      topics.add(sessionsTopic);
+    }
+    if (alertsEnabled) {
+      keys.add(ALERTS_TOPIC);
+      topics.add(alertsTopic);
+    }
+    keys.add(DLQ_TOPIC);
+    topics.add(dlqTopic);
+    if (new HashSet<>(topics).size() != topics.size()) {
+      throw new ConfigException("Settings " + String.join(", ", keys) + " must name different topics, were " + topics);
+    }
+    if (sessionsIndex.equals(alertsIndex)) {
+      throw new ConfigException("Settings " + SESSIONS_INDEX + " and " + ALERTS_INDEX + " must differ");
+    }
+    for (String[] kv : new String[][] {{SESSIONS_INDEX, sessionsIndex}, {ALERTS_INDEX, alertsIndex}}) {
+      if (kv[1].equals(indexPrefix) || kv[1].startsWith(indexPrefix + "-")) {
+        throw new ConfigException("Setting " + kv[0] + " must not match the daily event indices " + indexPattern()
+            + " (retention would delete it), was '" + kv[1] + "'");
+      }
+    }
   }
 
   /** Reads and validates the {@code vigil.indexer.*} keys. */
   public static IndexerConfig from(Settings settings) {
     return new IndexerConfig(settings);
-  }
-
-  private static Map<String, Object> consumerProperties(Map<String, Object> passthrough, int batchMaxRecords) {
-    Map<String, Object> p = new LinkedHashMap<>(passthrough);
-    if (!p.containsKey(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-      throw new ConfigException("Missing required setting " + CONSUMER_PREFIX + ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG
-          + " (env " + Settings.keyToEnv(CONSUMER_PREFIX + ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) + ")");
-    }
-    requireAbsentOr(p, CONSUMER_PREFIX, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    requireAbsentOr(p, CONSUMER_PREFIX, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    forbid(p, CONSUMER_PREFIX, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
-    forbid(p, CONSUMER_PREFIX, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
-    p.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, DEFAULT_GROUP_ID);
-    p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-indexer");
-    p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(batchMaxRecords));
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    // Values are decoded by the indexer itself so that undecodable records can be sent to the DLQ byte for byte.
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return Map.copyOf(p);
-  }
-
-  private static Map<String, Object> producerProperties(Map<String, Object> passthrough, Map<String, Object> consumer) {
-    Map<String, Object> p = new LinkedHashMap<>(passthrough);
-    forbid(p, PRODUCER_PREFIX, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
-    forbid(p, PRODUCER_PREFIX, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
-    requireAbsentOr(p, PRODUCER_PREFIX, ProducerConfig.ACKS_CONFIG, "all");
-    p.putIfAbsent(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, consumer.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
-    p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "vigil-indexer-dlq");
-    p.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return Map.copyOf(p);
-  }
-
-  private static void requireAbsentOr(Map<String, Object> p, String prefix, String key, String required) {
-    Object v = p.get(key);
-    if (v != null && !String.valueOf(v).strip().toLowerCase(Locale.ROOT).equals(required)) {
-      throw new ConfigException("Setting " + prefix + key + " must be " + required + " (the indexer relies on it), was '" + v + "'");
-    }
-  }
-
-  private static void forbid(Map<String, Object> p, String prefix, String key) {
-    if (p.containsKey(key)) {
-      throw new ConfigException("Setting " + prefix + key + " cannot be set: the indexer chooses its own (de)serializers");
-    }
-  }
-
-  /** The DLQ producer's connection settings (bootstrap, security), for the start-up check that the DLQ topic exists. */
-  private static Map<String, Object> adminProperties(Map<String, Object> producer) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    producer.forEach((k, v) -> {
-      if (AdminClientConfig.configNames().contains(k)) {
-        p.put(k, v);
-      }
-    });
-    p.put(AdminClientConfig.CLIENT_ID_CONFIG, producer.get(ProducerConfig.CLIENT_ID_CONFIG) + "-admin");
-    return Map.copyOf(p);
-  }
-
-  /** A size in bytes: a number, optionally with a unit {@code b}, {@code k}/{@code kb}/{@code kib}, {@code m}/{@code mb}/{@code mib} (1024-based). */
-  static long byteSize(String key, String value, long defaultValue) {
-    if (value == null) {
-      return defaultValue;
-    }
-    Matcher m = BYTE_SIZE.matcher(value.strip().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new ConfigException("Setting " + key + " must be a size such as 5242880, 512k or 5m, was '" + value + "'");
-    }
-    String unit = m.group(2) == null ? "b" : m.group(2);
-    long bytes = Long.parseLong(m.group(1)) * (unit.startsWith("k") ? 1024 : unit.startsWith("m") ? 1024 * 1024 : 1);
-    if (bytes < MIN_BATCH_BYTES || bytes > MAX_BATCH_BYTES) {
-      throw new ConfigException("Setting " + key + " must be between 1k and 1024m, was '" + value + "'");
-    }
-    return bytes;
-  }
-
-  private static Duration positive(String key, Duration d) {
-    if (d.isNegative() || d.isZero()) {
-      throw new ConfigException("Setting " + key + " must be a positive duration, was " + d);
-    }
-    return d;
-  }
-
-  private static String nonBlank(String key, String v) {
-    if (v == null || v.isBlank()) {
-      throw new ConfigException("Setting " + key + " must not be blank");
-    }
-    return v.strip();
   }
 
   public String openSearchUrl() { return openSearchUrl; }
@@ -247,6 +216,42 @@ public final class IndexerConfig {
 
   public String dlqTopic() { return dlqTopic; }
 
+  /** Whether {@link #sessionsTopic()} is consumed into {@link #sessionsIndex()}. */
+  public boolean sessionsEnabled() { return sessionsEnabled; }
+
+  public String sessionsTopic() { return sessionsTopic; }
+
+  /** The one sessions index (doc id = session id). */
+  public String sessionsIndex() { return sessionsIndex; }
+
+  /** Whether {@link #alertsTopic()} is consumed into {@link #alertsIndex()}. */
+  public boolean alertsEnabled() { return alertsEnabled; }
+
+  public String alertsTopic() { return alertsTopic; }
+
+  /** The one alerts index (doc id = alert id). */
+  public String alertsIndex() { return alertsIndex; }
+
+  /** Every topic consumed: events, then sessions and alerts when enabled. */
+  public List<String> topics() {
+    List<String> t = new ArrayList<>(List.of(topic));
+    if (sessionsEnabled) {
+      t.add(sessionsTopic);
+    }
+    if (alertsEnabled) {
+      t.add(alertsTopic);
+    }
+    return List.copyOf(t);
+  }
+
+  public RetentionMode retentionMode() { return retentionMode; }
+
+  /** Days of events kept: a daily index is removed once all its events are older than this. */
+  public int retentionDays() { return retentionDays; }
+
+  /** How often the deletion task runs (when it is the retention mechanism). */
+  public Duration retentionInterval() { return retentionInterval; }
+
   public String groupId() { return String.valueOf(consumerProperties.get(ConsumerConfig.GROUP_ID_CONFIG)); }
 
   /** Effective Kafka consumer properties (passthrough plus the indexer's fixed settings). */
@@ -267,6 +272,9 @@ public final class IndexerConfig {
         + ", pollTimeout=" + pollTimeout
         + ", retry=" + initialBackoff + ".." + maxBackoff + " x" + maxAttempts
         + ", topic=" + topic + ", dlqTopic=" + dlqTopic
+        + ", sessions=" + (sessionsEnabled ? sessionsTopic + "->" + sessionsIndex : "off")
+        + ", alerts=" + (alertsEnabled ? alertsTopic + "->" + alertsIndex : "off")
+        + ", retention=" + retentionMode.name().toLowerCase(Locale.ROOT) + "/" + retentionDays + "d/" + retentionInterval
         + ", consumer=" + masked(consumerProperties) + ", producer=" + masked(producerProperties) + '}';
   }
 

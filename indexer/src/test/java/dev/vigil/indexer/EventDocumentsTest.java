@@ -151,9 +151,32 @@ class EventDocumentsTest {
 
     Map<String, Object> d = EventDocuments.toDocument(e, 4);
 
-    assertThat(d).containsEntry("bodyTruncated", true);
+    assertThat(d).containsEntry("bodyTruncated", true).containsEntry("bodyTruncatedAt", 4);
     assertThat(body(d)).containsEntry("content", "0123").containsEntry("cappedByIndexer", true)
         .containsEntry("truncated", false).containsEntry("originalSize", 10L);
+  }
+
+  @Test
+  void shouldRecordTheCapOnlyWhenTheIndexerCut() {
+    VigilEvent e = TestEvents.envelope("s", 1, TestEvents.T0, TestEvents.identity("a"), REF)
+        .setPayload(TestEvents.request("0123456789", Effect.ALLOW)).build();
+
+    assertThat(EventDocuments.toDocument(e, 10)).doesNotContainKey("bodyTruncatedAt").containsEntry("bodyTruncated", false);
+  }
+
+  @Test
+  void shouldStoreTheExactRecordValueAsBase64() {
+    VigilEvent e = TestEvents.envelope("s", 1, TestEvents.T0, TestEvents.identity("a"), REF)
+        .setPayload(TestEvents.request("{}", Effect.ALLOW)).build();
+    byte[] value = dev.vigil.schema.serde.VigilSerdes.events().encode(e);
+
+    Map<String, Object> d = EventDocuments.toDocument(e, value, 100, 3, 42L);
+
+    assertThat(java.util.Base64.getDecoder().decode((String) d.get("raw"))).isEqualTo(value);
+    assertThat(d).containsEntry("kafka", Map.of("partition", 3, "offset", 42L));
+    Map<String, Object> withoutRaw = new java.util.LinkedHashMap<>(d);
+    withoutRaw.remove("raw");
+    assertThat(withoutRaw).as("raw is the only addition").isEqualTo(EventDocuments.toDocument(e, 100, 3, 42L));
   }
 
   @Test

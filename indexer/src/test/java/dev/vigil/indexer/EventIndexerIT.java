@@ -118,6 +118,11 @@ class EventIndexerIT {
     m.put("vigil.indexer.retry.max-attempts", "3");
     m.put("vigil.indexer.kafka.consumer.bootstrap.servers", kafka.bootstrapServers());
     m.put("vigil.indexer.kafka.consumer.group.id", group);
+    // events only here (SessionAlertIndexerIT covers the other topics); no retention: the events are from 2025 and
+    // the mapping-conflict test pre-creates a 2001 index that the deletion task would remove (RetentionIT covers it)
+    m.put("vigil.indexer.sessions.enabled", "false");
+    m.put("vigil.indexer.alerts.enabled", "false");
+    m.put("vigil.indexer.retention.mode", "off");
     for (int i = 0; i < extra.length; i += 2) {
       m.put(extra[i], extra[i + 1]);
     }

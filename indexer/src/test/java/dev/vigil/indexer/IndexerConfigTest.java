@@ -39,6 +39,13 @@ class IndexerConfigTest {
     assertThat(c.topic()).isEqualTo("vigil.events.v1");
     assertThat(c.dlqTopic()).isEqualTo("vigil.dlq.v1");
     assertThat(c.groupId()).isEqualTo("vigil-indexer");
+    assertThat(c.topics()).containsExactly("vigil.events.v1", "vigil.sessions.v1", "vigil.alerts.v1");
+    assertThat(c.sessionsIndex()).isEqualTo("vigil-sessions");
+    assertThat(c.alertsIndex()).isEqualTo("vigil-alerts");
+    assertThat(c.retentionMode()).isEqualTo(IndexerConfig.RetentionMode.AUTO);
+    assertThat(c.retentionDays()).isEqualTo(30);
+    assertThat(c.retentionInterval()).isEqualTo(Duration.ofHours(24));
+    assertThat(c.consumerProperties()).containsEntry("allow.auto.create.topics", "false");
     assertThat(c.consumerProperties())
         .containsEntry("enable.auto.commit", "false")
         .containsEntry("isolation.level", "read_committed")
@@ -170,5 +177,43 @@ class IndexerConfigTest {
   void shouldRequireAPasswordWithAUsername() {
     assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.opensearch.username", "u")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.opensearch.password");
+  }
+
+  @Test
+  void shouldConfigureSessionsAlertsAndRetention() {
+    IndexerConfig c = IndexerConfig.from(settings(
+        "vigil.indexer.sessions.topic", "s", "vigil.indexer.sessions.index", "my-sessions",
+        "vigil.indexer.alerts.enabled", "false",
+        "vigil.indexer.retention.mode", "TASK", "vigil.indexer.retention.days", "7", "vigil.indexer.retention.interval", "1h"));
+
+    assertThat(c.topics()).containsExactly("vigil.events.v1", "s");
+    assertThat(c.sessionsIndex()).isEqualTo("my-sessions");
+    assertThat(c.retentionMode()).isEqualTo(IndexerConfig.RetentionMode.TASK);
+    assertThat(c.retentionDays()).isEqualTo(7);
+    assertThat(c.retentionInterval()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.toString()).contains("sessions=s->my-sessions").contains("alerts=off").contains("retention=task/7d/PT1H");
+  }
+
+  @Test
+  void shouldRefuseOverlappingTopicsAndIndicesAndBadRetentionValues() {
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.alerts.topic", "vigil.sessions.v1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.alerts.topic");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.sessions.topic", "vigil.dlq.v1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("different topics");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.alerts.index", "vigil-sessions")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.alerts.index");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.sessions.index", "vigil-events-sessions")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("retention would delete it");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.alerts.index", "Alerts")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.alerts.index");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.retention.mode", "sometimes")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.retention.mode");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.retention.days", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.retention.days");
+    assertThatThrownBy(() -> IndexerConfig.from(settings("vigil.indexer.retention.interval", "10s")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vigil.indexer.retention.interval");
+    // a disabled topic may repeat another's name
+    assertThat(IndexerConfig.from(settings("vigil.indexer.alerts.enabled", "false", "vigil.indexer.alerts.topic",
+        "vigil.events.v1")).topics()).containsExactly("vigil.events.v1", "vigil.sessions.v1");
   }
 }

@@ -6,22 +6,20 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 
-import dev.vigil.indexer.EventDocuments;
 import dev.vigil.indexer.IndexerConfig;
-import dev.vigil.schema.VigilEvent;
-import dev.vigil.schema.serde.AvroSerde;
-import dev.vigil.schema.serde.VigilSerdes;
 
 /**
- * Turns one polled batch into documents to write and dead letters, partition by partition.
+ * Turns one polled batch into documents to write and dead letters, partition by partition, with the
+ * {@link DocumentMapper} of each record's topic (events, sessions, alerts).
  *
- * <p>A record written with a schema this indexer does not know (the proxy was upgraded first) is <em>not</em> a dead
+ * <p>A record written with a schema this indexer does not know (the producer was upgraded first) is <em>not</em> a dead
  * letter: a newer indexer can read it. Its partition is blocked at that record: neither it nor any later record of the
  * partition is processed, and the offset to commit for the partition is that record's, so an upgraded indexer resumes
  * exactly there. Tombstones, bad headers and corrupt bodies are dead letters.
@@ -36,25 +34,42 @@ final class BatchDecoder {
    * @param blocked per blocked partition, the first record whose writer schema is unknown
    * @param offsets the offsets to commit once items and dead letters are done
    */
-  record Batch(List<BulkWriter.Item> items, List<DeadLetter> dead, Map<TopicPartition, ConsumerRecord<byte[], byte[]>> blocked,
+  record Batch(List<BulkItem> items, List<DeadLetter> dead, Map<TopicPartition, ConsumerRecord<byte[], byte[]>> blocked,
       Map<TopicPartition, OffsetAndMetadata> offsets) {}
 
-  private final AvroSerde<VigilEvent> serde = VigilSerdes.events();
-  private final IndexerConfig config;
+  private final Map<String, DocumentMapper<?>> mappers = new HashMap<>();
 
   BatchDecoder(IndexerConfig config) {
-    this.config = config;
+    this(List.of(DocumentMapper.events(config)));
+    if (config.sessionsEnabled()) {
+      add(DocumentMapper.sessions(config));
+    }
+    if (config.alertsEnabled()) {
+      add(DocumentMapper.alerts(config));
+    }
+  }
+
+  BatchDecoder(List<DocumentMapper<?>> mappers) {
+    mappers.forEach(this::add);
+  }
+
+  private void add(DocumentMapper<?> mapper) {
+    mappers.put(mapper.topic(), mapper);
   }
 
   Batch decode(ConsumerRecords<byte[], byte[]> records) {
-    List<BulkWriter.Item> items = new ArrayList<>(records.count());
+    List<BulkItem> items = new ArrayList<>(records.count());
     List<DeadLetter> dead = new ArrayList<>();
     Map<TopicPartition, ConsumerRecord<byte[], byte[]>> blocked = new HashMap<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition tp : records.partitions()) {
+      DocumentMapper<?> mapper = mappers.get(tp.topic());
+      if (mapper == null) {
+        throw new IllegalStateException("Polled a record of topic " + tp.topic() + ", which the indexer does not consume");
+      }
       ConsumerRecord<byte[], byte[]> last = null;
       for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-        if (decodeOne(record, items, dead)) {
+        if (decodeOne(mapper, record, items, dead)) {
           last = record;
         } else {
           blocked.put(tp, record);
@@ -72,27 +87,28 @@ final class BatchDecoder {
   }
 
   /** Adds the record's document or dead letter; returns false (adding nothing) if its writer schema is unknown. */
-  private boolean decodeOne(ConsumerRecord<byte[], byte[]> record, List<BulkWriter.Item> items, List<DeadLetter> dead) {
+  private static <T extends SpecificRecord> boolean decodeOne(DocumentMapper<T> mapper, ConsumerRecord<byte[], byte[]> record, List<BulkItem> items,
+      List<DeadLetter> dead) {
     if (record.value() == null) {
-      dead.add(new DeadLetter(record, DeadLetter.NULL_VALUE, "record has no value", null));
+      dead.add(new DeadLetter(record, DeadLetter.NULL_VALUE, "record has no value", mapper.idHeader(), null));
       return true;
     }
-    VigilEvent event;
+    T value;
     try {
-      event = serde.decode(record.value());
+      value = mapper.decode(record.value());
     } catch (RuntimeException e) {
       if (unknownWriterSchema(e)) {
         return false;
       }
-      dead.add(new DeadLetter(record, DeadLetter.UNDECODABLE, e.getMessage(), null));
+      dead.add(new DeadLetter(record, DeadLetter.UNDECODABLE, e.getMessage(), mapper.idHeader(), null));
       return true;
     }
+    String id = null;
     try {
-      Map<String, Object> doc = EventDocuments.toDocument(event, config.maxBodyChars(), record.partition(), record.offset());
-      String index = EventDocuments.indexName(config.indexPrefix(), event.getTime());
-      items.add(BulkWriter.Item.of(record, EventDocuments.documentId(event), index, doc));
+      id = mapper.id(value);
+      items.add(mapper.item(record, value, id));
     } catch (RuntimeException e) {
-      dead.add(new DeadLetter(record, DeadLetter.UNCONVERTIBLE, e.toString(), event.getEventId()));
+      dead.add(new DeadLetter(record, DeadLetter.UNCONVERTIBLE, e.toString(), mapper.idHeader(), id));
     }
     return true;
   }

@@ -1,22 +1,16 @@
 package dev.vigil.indexer.impl;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opensearch.client.opensearch.OpenSearchAsyncClient;
 import org.opensearch.client.opensearch._types.ErrorCause;
+import org.opensearch.client.opensearch._types.VersionType;
 import org.opensearch.client.opensearch.core.BulkRequest;
 import org.opensearch.client.opensearch.core.BulkResponse;
 import org.opensearch.client.opensearch.core.bulk.BulkOperation;
@@ -39,21 +33,14 @@ import org.slf4j.LoggerFactory;
  *       {@code maxAttempts} times; then they become {@link DeadLetter#RETRIES_EXHAUSTED} dead letters.</li>
  *   <li>Items failing otherwise (mapping errors, 400...) become {@link DeadLetter#REJECTED} dead letters.</li>
  * </ul>
- * Documents are written with the index operation and the event id as {@code _id}, so rewriting is idempotent.
+ * Documents are written with the index operation and their id as {@code _id}, so rewriting is idempotent. A versioned
+ * item (a session summary, versioned by its Kafka offset) is written with {@code version_type=external_gte}; a 409
+ * version conflict means a newer version is already stored: the item is done (counted as superseded), not an error.
  */
 final class BulkWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(BulkWriter.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** One document to write; {@code bytes} estimates its share of the bulk request body. */
-  record Item(ConsumerRecord<byte[], byte[]> record, String eventId, String index, Map<String, Object> document, long bytes) {
-
-    /** An item whose size is measured by serializing the document once. */
-    static Item of(ConsumerRecord<byte[], byte[]> record, String eventId, String index, Map<String, Object> document) {
-      return new Item(record, eventId, index, document, estimateBytes(eventId, index, document));
-    }
-  }
+  static final String VERSION_CONFLICT = "version_conflict_engine_exception";
 
   private final OpenSearchAsyncClient client;
   private final Backoff backoff;
@@ -61,16 +48,18 @@ final class BulkWriter {
   private final long maxBytes;
   private final Shutdown shutdown;
   private final AtomicLong indexed;
+  private final AtomicLong superseded;
   private final AtomicLong retries;
 
   BulkWriter(OpenSearchAsyncClient client, Backoff backoff, int maxAttempts, long maxBytes, Shutdown shutdown,
-      AtomicLong indexed, AtomicLong retries) {
+      AtomicLong indexed, AtomicLong superseded, AtomicLong retries) {
     this.client = client;
     this.backoff = backoff;
     this.maxAttempts = maxAttempts;
     this.maxBytes = maxBytes;
     this.shutdown = shutdown;
     this.indexed = indexed;
+    this.superseded = superseded;
     this.retries = retries;
   }
 
@@ -78,20 +67,20 @@ final class BulkWriter {
    * Writes {@code items}; returns the dead letters. Throws {@link ClosedException} if closed before done and
    * {@link IndexerFatalException} if OpenSearch refuses the indexer itself.
    */
-  List<DeadLetter> write(List<Item> items) {
+  List<DeadLetter> write(List<BulkItem> items) {
     List<DeadLetter> dead = new ArrayList<>();
-    for (List<Item> chunk : chunks(items, maxBytes)) {
+    for (List<BulkItem> chunk : chunks(items, maxBytes)) {
       writeRequest(chunk, 0, dead);
     }
     return dead;
   }
 
   /** Consecutive items whose estimated sizes add up to at most {@code maxBytes} (a larger item is alone). */
-  static List<List<Item>> chunks(List<Item> items, long maxBytes) {
-    List<List<Item>> out = new ArrayList<>();
-    List<Item> current = new ArrayList<>();
+  static List<List<BulkItem>> chunks(List<BulkItem> items, long maxBytes) {
+    List<List<BulkItem>> out = new ArrayList<>();
+    List<BulkItem> current = new ArrayList<>();
     long size = 0;
-    for (Item item : items) {
+    for (BulkItem item : items) {
       if (!current.isEmpty() && size + item.bytes() > maxBytes) {
         out.add(current);
         current = new ArrayList<>();
@@ -106,8 +95,8 @@ final class BulkWriter {
     return out;
   }
 
-  private void writeRequest(List<Item> items, int priorItemAttempts, List<DeadLetter> dead) {
-    List<Item> pending = items;
+  private void writeRequest(List<BulkItem> items, int priorItemAttempts, List<DeadLetter> dead) {
+    List<BulkItem> pending = items;
     int itemAttempt = priorItemAttempts;
     int requestFailures = 0;
     while (!pending.isEmpty()) {
@@ -128,7 +117,7 @@ final class BulkWriter {
             // the status only: OpenSearch's reason may quote a value (it goes to the DLQ header)
             LOG.warn("Bulk request of {} documents refused with status {}; sending them to the DLQ", pending.size(),
                 failure.status());
-            pending.forEach(i -> dead.add(new DeadLetter(i.record(), DeadLetter.REQUEST_REJECTED, failure.detail(), i.eventId())));
+            pending.forEach(i -> dead.add(DeadLetter.of(i, DeadLetter.REQUEST_REJECTED, failure.detail())));
             return;
           }
           case FATAL -> throw new IndexerFatalException("OpenSearch refused the indexer's bulk request (" + failure.status()
@@ -156,12 +145,12 @@ final class BulkWriter {
   }
 
   /** 413: halve the request and write both halves; a single document is a dead letter. */
-  private void tooLarge(List<Item> pending, int itemAttempt, RequestFailure failure, List<DeadLetter> dead) {
+  private void tooLarge(List<BulkItem> pending, int itemAttempt, RequestFailure failure, List<DeadLetter> dead) {
     if (pending.size() == 1) {
-      Item item = pending.get(0);
+      BulkItem item = pending.get(0);
       LOG.warn("OpenSearch refused a single document of about {} bytes as too large (413); sending it to the DLQ", item.bytes());
-      dead.add(new DeadLetter(item.record(), DeadLetter.TOO_LARGE,
-          failure.detail() + " (one document of about " + item.bytes() + " bytes)", item.eventId()));
+      dead.add(DeadLetter.of(item, DeadLetter.TOO_LARGE,
+          failure.detail() + " (one document of about " + item.bytes() + " bytes)"));
       return;
     }
     int half = pending.size() / 2;
@@ -171,7 +160,7 @@ final class BulkWriter {
   }
 
   /** Classifies each item result; returns the items to send again. */
-  private List<Item> handleItems(List<Item> pending, BulkResponse response, int itemAttempt, List<DeadLetter> dead) {
+  private List<BulkItem> handleItems(List<BulkItem> pending, BulkResponse response, int itemAttempt, List<DeadLetter> dead) {
     List<BulkResponseItem> results = response.items();
     if (results.size() != pending.size()) {
       // cannot tell which item is which: resend everything (idempotent)
@@ -180,25 +169,29 @@ final class BulkWriter {
       shutdown.sleep(backoff.delayMillis(1));
       return pending;
     }
-    List<Item> retry = new ArrayList<>();
+    List<BulkItem> retry = new ArrayList<>();
     String lastRetryError = null;
     for (int i = 0; i < pending.size(); i++) {
-      Item item = pending.get(i);
+      BulkItem item = pending.get(i);
       BulkResponseItem result = results.get(i);
       ErrorCause error = result.error();
       String errorType = error == null ? null : String.valueOf(error.type());
+      if (item.version() != null && result.status() == 409 && VERSION_CONFLICT.equals(errorType)) {
+        superseded.incrementAndGet(); // a newer version (higher offset) is already stored: nothing to do
+        continue;
+      }
       switch (BulkItemClassifier.classify(result.status(), errorType)) {
         case SUCCESS -> indexed.incrementAndGet();
         case RETRY -> {
           lastRetryError = result.status() + " " + errorType;
           if (itemAttempt >= maxAttempts) {
-            dead.add(new DeadLetter(item.record(), DeadLetter.RETRIES_EXHAUSTED,
-                "gave up after " + itemAttempt + " attempts, last: " + describe(result), item.eventId()));
+            dead.add(DeadLetter.of(item, DeadLetter.RETRIES_EXHAUSTED,
+                "gave up after " + itemAttempt + " attempts, last: " + describe(result)));
           } else {
             retry.add(item);
           }
         }
-        case REJECT -> dead.add(new DeadLetter(item.record(), DeadLetter.REJECTED, describe(result), item.eventId()));
+        case REJECT -> dead.add(DeadLetter.of(item, DeadLetter.REJECTED, describe(result)));
       }
     }
     if (!retry.isEmpty()) {
@@ -211,10 +204,13 @@ final class BulkWriter {
     return retry;
   }
 
-  private BulkResponse send(List<Item> items) throws Exception {
+  private BulkResponse send(List<BulkItem> items) throws Exception {
     List<BulkOperation> ops = new ArrayList<>(items.size());
-    for (Item item : items) {
-      ops.add(BulkOperation.of(o -> o.index(i -> i.index(item.index()).id(item.eventId()).document(item.document()))));
+    for (BulkItem item : items) {
+      ops.add(BulkOperation.of(o -> o.index(i -> {
+        i.index(item.index()).id(item.id()).document(item.document());
+        return item.version() == null ? i : i.version(item.version()).versionType(VersionType.ExternalGte);
+      })));
     }
     CompletableFuture<BulkResponse> future = client.bulk(BulkRequest.of(b -> b.operations(ops)));
     while (true) {
@@ -247,30 +243,5 @@ final class BulkWriter {
       sb.append(" (caused by ").append(e.causedBy().type()).append(": ").append(e.causedBy().reason()).append(')');
     }
     return sb.toString();
-  }
-
-  /** The bytes the action and document lines take in the bulk body (the document serialized once to count). */
-  static long estimateBytes(String eventId, String index, Map<String, Object> document) {
-    CountingStream out = new CountingStream();
-    try {
-      JSON.writeValue(out, document);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.count + index.length() + eventId.length() + 40;
-  }
-
-  private static final class CountingStream extends OutputStream {
-    long count;
-
-    @Override
-    public void write(int b) {
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      count += len;
-    }
   }
 }

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends dead letters to the DLQ topic: the original key and value bytes and headers, plus
  * {@code vigil.dlq.reason}, {@code vigil.dlq.reason-code}, {@code vigil.dlq.topic}, {@code vigil.dlq.partition},
- * {@code vigil.dlq.offset}, {@code vigil.dlq.timestamp}, {@code vigil.dlq.component} and, when known,
- * {@code vigil.dlq.event-id}. Returns only once every send is acknowledged; sends failing with a retriable Kafka error
+ * {@code vigil.dlq.offset}, {@code vigil.dlq.timestamp}, {@code vigil.dlq.component} and, when known, the document
+ * id ({@code vigil.dlq.event-id}, {@code vigil.dlq.session-id} or {@code vigil.dlq.alert-id}). Returns only once every send is acknowledged; sends failing with a retriable Kafka error
  * are retried with backoff, any other send error (e.g. {@code RecordTooLargeException}, an authorization error) is an
  * {@link IndexerFatalException}: the record can neither be indexed nor dead-lettered, so the indexer stops uncommitted.
  */
@@ -39,7 +39,7 @@ final class DeadLetterPublisher {
   public static final String H_OFFSET = "vigil.dlq.offset";
   public static final String H_TIMESTAMP = "vigil.dlq.timestamp";
   public static final String H_COMPONENT = "vigil.dlq.component";
-  public static final String H_EVENT_ID = "vigil.dlq.event-id";
+  public static final String H_EVENT_ID = DeadLetter.EVENT_ID_HEADER;
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
@@ -87,7 +87,7 @@ final class DeadLetterPublisher {
           deadLettered.incrementAndGet();
           ConsumerRecord<byte[], byte[]> r = letter.record();
           // the detail may quote document values: log only the code and the coordinates
-          LOG.warn("Sent {}-{}@{} (event {}) to {}: {}", r.topic(), r.partition(), r.offset(), letter.eventId(), topic,
+          LOG.warn("Sent {}-{}@{} (id {}) to {}: {}", r.topic(), r.partition(), r.offset(), letter.documentId(), topic,
               letter.reasonCode());
         } else if (!retriable(error)) {
           ConsumerRecord<byte[], byte[]> r = letter.record();
@@ -160,8 +160,8 @@ final class DeadLetterPublisher {
     headers.add(H_OFFSET, utf8(String.valueOf(r.offset())));
     headers.add(H_TIMESTAMP, utf8(String.valueOf(r.timestamp())));
     headers.add(H_COMPONENT, utf8("vigil-indexer"));
-    if (letter.eventId() != null) {
-      headers.add(H_EVENT_ID, utf8(letter.eventId()));
+    if (letter.documentId() != null) {
+      headers.add(letter.idHeader(), utf8(letter.documentId()));
     }
     return new ProducerRecord<>(topic, null, null, r.key(), r.value(), headers);
   }

@@ -1,6 +1,7 @@
 package dev.vigil.indexer.impl;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,11 +34,13 @@ import dev.vigil.indexer.IndexerConfig;
 import dev.vigil.indexer.OpenSearchClients;
 
 /**
- * The Kafka → OpenSearch indexer. One thread: install the index template and check the DLQ topic ({@link Startup}),
- * subscribe, then poll → decode ({@link BatchDecoder}) → bulk write with retries ({@link BulkWriter}) → DLQ what cannot be
- * indexed ({@link DeadLetterPublisher}) → commit ({@link ConsumerCalls}). Offsets are committed only after the whole batch
- * is written or dead-lettered; if the indexer stops or crashes before that, the batch is consumed again (writes are
- * idempotent by event id). A partition holding a record with an unknown writer schema is paused at that record.
+ * The Kafka → OpenSearch indexer of events, session summaries and alerts. One thread: install the index templates, set
+ * up retention and check the DLQ topic ({@link Startup}), subscribe to every topic, then poll → decode with each topic's
+ * {@link DocumentMapper} ({@link BatchDecoder}) → bulk write with retries ({@link BulkWriter}) → DLQ what cannot be
+ * indexed ({@link DeadLetterPublisher}) → commit ({@link ConsumerCalls}); between polls, the retention task when due.
+ * Offsets are committed only after the whole batch is written or dead-lettered; if the indexer stops or crashes before
+ * that, the batch is consumed again (writes are idempotent by document id, summaries versioned by offset). A partition
+ * holding a record with an unknown writer schema is paused at that record.
  */
 public final class KafkaEventIndexer implements EventIndexer {
 
@@ -53,6 +56,8 @@ public final class KafkaEventIndexer implements EventIndexer {
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong indexed = new AtomicLong();
+  private final AtomicLong superseded = new AtomicLong();
+  private final AtomicLong indicesDeleted = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong committedBatches = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
@@ -64,6 +69,7 @@ public final class KafkaEventIndexer implements EventIndexer {
   private final DeadLetterPublisher dlq;
   private final ConsumerCalls calls;
   private final Thread thread;
+  private volatile Retention retention = Retention.off(Clock.systemUTC());
 
   KafkaEventIndexer(IndexerConfig config, OpenSearchTransport transport, Consumer<byte[], byte[]> consumer,
       Producer<byte[], byte[]> producer, TopicProbe topics) {
@@ -72,10 +78,11 @@ public final class KafkaEventIndexer implements EventIndexer {
     this.consumer = consumer;
     this.producer = producer;
     Backoff backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
-    this.startup = new Startup(config, new OpenSearchClient(transport), topics, backoff, shutdown);
+    this.startup = new Startup(config, new OpenSearchClient(transport), topics, backoff, shutdown, Clock.systemUTC(),
+        indicesDeleted);
     this.decoder = new BatchDecoder(config);
     this.writer = new BulkWriter(new OpenSearchAsyncClient(transport), backoff, config.maxAttempts(), config.batchMaxBytes(),
-        shutdown, indexed, retries);
+        shutdown, indexed, superseded, retries);
     this.dlq = new DeadLetterPublisher(producer, config.dlqTopic(), backoff, shutdown, deadLettered);
     this.calls = new ConsumerCalls(consumer, backoff, shutdown, retries, committedBatches);
     this.thread = new Thread(this::run, "vigil-indexer-" + config.groupId());
@@ -124,7 +131,8 @@ public final class KafkaEventIndexer implements EventIndexer {
     List<String> paused = new ArrayList<>();
     blocked.forEach((tp, offset) -> paused.add(tp + "@" + offset));
     paused.sort(null);
-    return new Stats(indexed.get(), deadLettered.get(), committedBatches.get(), retries.get(), paused);
+    return new Stats(indexed.get(), superseded.get(), deadLettered.get(), committedBatches.get(), retries.get(),
+        indicesDeleted.get(), retention.describe(), paused);
   }
 
   @Override
@@ -165,11 +173,13 @@ public final class KafkaEventIndexer implements EventIndexer {
   private void run() {
     Throwable failure = null;
     try {
-      startup.run();
-      consumer.subscribe(List.of(config.topic()), new Rebalance());
+      retention = startup.run();
+      consumer.subscribe(config.topics(), new Rebalance());
       ready.complete(null);
-      LOG.info("Indexer consuming {} as group {} into {}", config.topic(), config.groupId(), config.indexPattern());
+      LOG.info("Indexer consuming {} as group {} into {}{}{}", config.topics(), config.groupId(), config.indexPattern(),
+          config.sessionsEnabled() ? ", " + config.sessionsIndex() : "", config.alertsEnabled() ? ", " + config.alertsIndex() : "");
       while (!shutdown.requested()) {
+        retention.runIfDue();
         ConsumerRecords<byte[], byte[]> records = calls.poll(config.pollTimeout());
         if (!records.isEmpty()) {
           processBatch(records);
@@ -225,9 +235,10 @@ public final class KafkaEventIndexer implements EventIndexer {
       consumer.pause(List.of(tp));
     }
     blocked.put(tp, record.offset());
-    LOG.error("Record {}@{} was written with an event schema this indexer does not know: the proxy was upgraded before the "
+    LOG.error("Record {}@{} was written with a schema this indexer does not know: its producer (the proxy or the stream "
+        + "processors) was upgraded before the "
         + "indexer. Partition {} is paused at offset {}; nothing from there on is indexed, dead-lettered or committed "
-        + "(other partitions go on). Fix: upgrade vigil-indexer to the proxy's version; it resumes at this offset.",
+        + "(other partitions go on). Fix: upgrade vigil-indexer to the producer's version; it resumes at this offset.",
         tp, record.offset(), tp, record.offset());
   }
 

@@ -1,6 +1,8 @@
 package dev.vigil.indexer.impl;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.errors.RetriableException;
 import org.opensearch.client.opensearch.OpenSearchClient;
@@ -11,51 +13,69 @@ import org.slf4j.LoggerFactory;
 import dev.vigil.indexer.IndexerConfig;
 
 /**
- * What the poll thread does before {@code ready()}: install the index template (retrying until OpenSearch answers) and
- * check that the DLQ topic exists (retrying until Kafka answers; a missing topic is an {@link IndexerFatalException},
- * since a poison record could then be neither indexed nor dead-lettered).
+ * What the poll thread does before {@code ready()}: install the index templates (events, sessions, alerts), set up the
+ * retention ({@link Retention}: ISM policy or deletion task) — both retried until OpenSearch answers — and check that
+ * the DLQ topic exists (retried until Kafka answers; a missing topic is an {@link IndexerFatalException}, since a
+ * poison record could then be neither indexed nor dead-lettered).
  */
 final class Startup {
 
   private static final Logger LOG = LoggerFactory.getLogger(Startup.class);
+
+  /** A start-up step against OpenSearch; {@link IOException} and {@link OpenSearchException} are retried. */
+  @FunctionalInterface
+  private interface Step<T> {
+    T run() throws IOException;
+  }
 
   private final IndexerConfig config;
   private final OpenSearchClient client;
   private final TopicProbe topics;
   private final Backoff backoff;
   private final Shutdown shutdown;
+  private final Clock clock;
+  private final AtomicLong indicesDeleted;
 
-  Startup(IndexerConfig config, OpenSearchClient client, TopicProbe topics, Backoff backoff, Shutdown shutdown) {
+  Startup(IndexerConfig config, OpenSearchClient client, TopicProbe topics, Backoff backoff, Shutdown shutdown, Clock clock,
+      AtomicLong indicesDeleted) {
     this.config = config;
     this.client = client;
     this.topics = topics;
     this.backoff = backoff;
     this.shutdown = shutdown;
+    this.clock = clock;
+    this.indicesDeleted = indicesDeleted;
   }
 
-  /** Installs the template, then checks the DLQ topic; the probe is closed in any case. */
-  void run() {
+  /** Installs the templates, sets up retention, then checks the DLQ topic; the probe is closed in any case. */
+  Retention run() {
     try {
-      installTemplate();
+      for (IndexTemplate template : IndexTemplate.all(config)) {
+        retrying("install index template " + template.name(), () -> {
+          template.install(client);
+          return null;
+        });
+        LOG.info("Index template {} installed", template.name());
+      }
+      Retention retention = retrying("set up retention",
+          () -> Retention.setUp(config, new OpenSearchCalls(client), clock, indicesDeleted));
       checkDlqTopic();
+      return retention;
     } finally {
       topics.close();
     }
   }
 
-  private void installTemplate() {
+  private <T> T retrying(String what, Step<T> step) {
     int attempt = 0;
     while (true) {
       shutdown.checkOpen();
       try {
-        IndexTemplate.install(client, config);
-        LOG.info("Index template {} installed for {}", config.indexPrefix(), config.indexPattern());
-        return;
+        return step.run();
       } catch (IOException | OpenSearchException e) {
         attempt++;
         long delay = backoff.delayMillis(attempt);
-        LOG.warn("Cannot install index template {} (attempt {}), retrying in {} ms: {}", config.indexPrefix(), attempt, delay,
-            e.toString());
+        LOG.warn("Cannot {} (attempt {}), retrying in {} ms: {}", what, attempt, delay, e.toString());
         shutdown.sleep(delay);
       }
     }

@@ -25,6 +25,7 @@ class BulkWriterTest {
   private OpenSearchTransport transport;
   private final AtomicLong indexed = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
+  private final AtomicLong superseded = new AtomicLong();
 
   @BeforeEach
   void start() throws Exception {
@@ -40,29 +41,29 @@ class BulkWriterTest {
 
   private BulkWriter writer(long maxBytes) {
     return new BulkWriter(new OpenSearchAsyncClient(transport), new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), 3,
-        maxBytes, new Shutdown(), indexed, retries);
+        maxBytes, new Shutdown(), indexed, superseded, retries);
   }
 
-  private static List<BulkWriter.Item> items(int n, int bodyChars) {
-    List<BulkWriter.Item> out = new ArrayList<>();
+  private static List<BulkItem> items(int n, int bodyChars) {
+    List<BulkItem> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("eventId", "e" + i);
       doc.put("body", Map.of("content", "x".repeat(bodyChars)));
-      out.add(BulkWriter.Item.of(new ConsumerRecord<>("events", 0, i, new byte[0], new byte[0]), "e" + i, "idx-2025.01.01", doc));
+      out.add(BulkItem.of(new ConsumerRecord<>("events", 0, i, new byte[0], new byte[0]), "e" + i, "idx-2025.01.01", doc));
     }
     return out;
   }
 
   @Test
   void shouldEstimateDocumentSizes() {
-    BulkWriter.Item item = items(1, 1000).get(0);
+    BulkItem item = items(1, 1000).get(0);
     assertThat(item.bytes()).isBetween(1000L, 1200L);
   }
 
   @Test
   void shouldCutABatchIntoRequestsBelowTheByteCap() {
-    List<BulkWriter.Item> items = items(10, 1000);
+    List<BulkItem> items = items(10, 1000);
 
     List<DeadLetter> dead = writer(3500).write(items);
 
@@ -74,7 +75,7 @@ class BulkWriterTest {
 
   @Test
   void shouldSendADocumentLargerThanTheCapAlone() {
-    List<List<BulkWriter.Item>> chunks = BulkWriter.chunks(List.of(items(1, 100).get(0), items(1, 5000).get(0),
+    List<List<BulkItem>> chunks = BulkWriter.chunks(List.of(items(1, 100).get(0), items(1, 5000).get(0),
         items(1, 100).get(0)), 2000);
     assertThat(chunks).extracting(List::size).containsExactly(1, 1, 1);
   }
@@ -88,7 +89,7 @@ class BulkWriterTest {
 
     assertThat(dead).singleElement().satisfies(d -> {
       assertThat(d.reasonCode()).isEqualTo(DeadLetter.TOO_LARGE);
-      assertThat(d.eventId()).isEqualTo("e4");
+      assertThat(d.documentId()).isEqualTo("e4");
       assertThat(d.detail()).startsWith("413");
     });
     assertThat(stub.stored).containsExactlyInAnyOrder("e0", "e1", "e2", "e3", "e5", "e6");
@@ -126,7 +127,7 @@ class BulkWriterTest {
       stub.wholeRequestStatus = status;
       Shutdown shutdown = new Shutdown();
       BulkWriter w = new BulkWriter(new OpenSearchAsyncClient(transport), new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
-          3, 10_000_000, shutdown, indexed, retries);
+          3, 10_000_000, shutdown, indexed, new AtomicLong(), retries);
       int before = stub.bulkRequests.size();
       Thread t = new Thread(() -> {
         while (stub.bulkRequests.size() < before + 3) {
@@ -143,6 +144,38 @@ class BulkWriterTest {
       t.join();
       assertThat(stub.bulkRequests.size() - before).as("status " + status).isGreaterThanOrEqualTo(4);
     }
+  }
+
+  @Test
+  void shouldWriteVersionedItemsWithExternalGteAndCountAVersionConflictAsSuperseded() {
+    stub.conflictIds = Set.of("s-old");
+    List<BulkItem> items = List.of(
+        BulkItem.of(new ConsumerRecord<>("sessions", 0, 7, new byte[0], new byte[0]), "s-new", DeadLetter.SESSION_ID_HEADER,
+            "sessions", Map.of("sessionId", "s-new"), 7L),
+        BulkItem.of(new ConsumerRecord<>("sessions", 0, 3, new byte[0], new byte[0]), "s-old", DeadLetter.SESSION_ID_HEADER,
+            "sessions", Map.of("sessionId", "s-old"), 3L));
+
+    List<DeadLetter> dead = writer(10_000_000).write(items);
+
+    assertThat(dead).isEmpty();
+    assertThat(indexed.get()).isEqualTo(1);
+    assertThat(superseded.get()).isEqualTo(1);
+    assertThat(stub.bulkRequests).as("a conflict is not retried").hasSize(1);
+    assertThat(stub.bulkActions.get(0)).contains("\"version\":7").contains("\"version_type\":\"external_gte\"");
+  }
+
+  @Test
+  void shouldDeadLetterAVersionConflictOfAnUnversionedItemWithItsIdHeader() {
+    stub.conflictIds = Set.of("e1");
+
+    List<DeadLetter> dead = writer(10_000_000).write(items(2, 10));
+
+    assertThat(dead).singleElement().satisfies(d -> {
+      assertThat(d.reasonCode()).isEqualTo(DeadLetter.REJECTED);
+      assertThat(d.idHeader()).isEqualTo(DeadLetter.EVENT_ID_HEADER);
+      assertThat(d.detail()).startsWith("409 version_conflict_engine_exception");
+    });
+    assertThat(stub.bulkActions).noneMatch(a -> a.contains("version_type"));
   }
 
   @Test

@@ -53,6 +53,68 @@ class IndexTemplateTest {
     assertThat(type(m, "/properties/gap/properties/lostRequestIds")).isEqualTo("keyword");
   }
 
+  @Test
+  void shouldStoreRawNotIndexedAndRecordTheBodyCap() {
+    JsonNode m = IndexTemplate.body(CONFIG).at("/template/mappings");
+
+    assertThat(type(m, "/properties/raw")).isEqualTo("binary");
+    assertThat(m.at("/properties/raw").size()).as("binary: stored in _source, never indexed").isEqualTo(1);
+    assertThat(type(m, "/properties/bodyTruncatedAt")).isEqualTo("integer");
+  }
+
+  @Test
+  void shouldMapSessionsExplicitlyInTheirOwnIndex() {
+    IndexTemplate t = IndexTemplate.sessions(CONFIG);
+    JsonNode body = t.body();
+    JsonNode m = body.at("/template/mappings");
+
+    assertThat(t.name()).isEqualTo("vigil-sessions");
+    assertThat(body.get("index_patterns").get(0).asText()).isEqualTo("vigil-sessions");
+    assertThat(body.get("priority").asInt()).isGreaterThan(IndexTemplate.body(CONFIG).get("priority").asInt());
+    assertThat(m.get("dynamic").asBoolean()).isFalse();
+    for (String keyword : new String[] {"sessionId", "sessionKey", "status", "verbs", "resources", "namespaces", "channels",
+        "identity/properties/username", "identity/properties/groups", "headDigest", "signature", "signingKeyId"}) {
+      assertThat(type(m, "/properties/" + keyword)).as(keyword).isEqualTo("keyword");
+    }
+    for (String date : new String[] {"firstEventTime", "lastEventTime"}) {
+      assertThat(type(m, "/properties/" + date)).isEqualTo("date");
+    }
+    for (String count : new String[] {"eventCount", "deniedCount", "alertCount", "duplicatesSkipped", "firstEventTimeMillis",
+        "lastEventTimeMillis", "kafka/properties/offset"}) {
+      assertThat(type(m, "/properties/" + count)).as(count).isEqualTo("long");
+    }
+    assertThat(type(m, "/properties/hasAlerts")).isEqualTo("boolean");
+    assertThat(m.at("/properties/countsByVerb/enabled").asBoolean(true)).isFalse();
+    assertThat(m.at("/properties/signature/index").asBoolean(true)).isFalse();
+  }
+
+  @Test
+  void shouldMapAlertsExplicitlyInTheirOwnIndex() {
+    IndexTemplate t = IndexTemplate.alerts(CONFIG);
+    JsonNode m = t.body().at("/template/mappings");
+
+    assertThat(t.name()).isEqualTo("vigil-alerts");
+    for (String keyword : new String[] {"alertId", "type", "severity", "sessionKey", "sessionId", "evidenceEventIds",
+        "identity/properties/username", "description/fields/keyword"}) {
+      assertThat(type(m, "/properties/" + keyword)).as(keyword).isEqualTo("keyword");
+    }
+    assertThat(type(m, "/properties/description")).isEqualTo("text");
+    assertThat(type(m, "/properties/time")).isEqualTo("date");
+    assertThat(type(m, "/properties/timeMillis")).isEqualTo("long");
+    assertThat(type(m, "/properties/attributes")).isEqualTo("flat_object");
+  }
+
+  @Test
+  void shouldInstallOnlyTheTemplatesOfEnabledTopics() {
+    IndexerConfig eventsOnly = IndexerConfig.from(Settings.of(Map.of(
+        "vigil.indexer.kafka.consumer.bootstrap.servers", "x:9092",
+        "vigil.indexer.sessions.enabled", "false",
+        "vigil.indexer.alerts.enabled", "false")));
+
+    assertThat(IndexTemplate.all(CONFIG)).extracting(IndexTemplate::name).containsExactly("audit", "vigil-sessions", "vigil-alerts");
+    assertThat(IndexTemplate.all(eventsOnly)).extracting(IndexTemplate::name).containsExactly("vigil-events");
+  }
+
   private static String type(JsonNode mappings, String pointer) {
     return mappings.at(pointer + "/type").asText();
   }

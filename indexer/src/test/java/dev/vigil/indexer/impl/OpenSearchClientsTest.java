@@ -20,8 +20,8 @@ class OpenSearchClientsTest {
     try (StubOpenSearch stub = new StubOpenSearch()) {
       OpenSearchClient client = OpenSearchClients.create(stub.url() + "/opensearch/");
       try {
-        IndexTemplate.install(client, IndexerConfig.from(Settings.of(Map.of(
-            "vigil.indexer.kafka.consumer.bootstrap.servers", "x:9092"))));
+        IndexTemplate.events(IndexerConfig.from(Settings.of(Map.of(
+            "vigil.indexer.kafka.consumer.bootstrap.servers", "x:9092")))).install(client);
       } finally {
         OpenSearchClients.close(client);
       }

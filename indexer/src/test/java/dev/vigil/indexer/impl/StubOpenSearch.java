@@ -37,11 +37,23 @@ final class StubOpenSearch implements AutoCloseable {
   final List<List<String>> bulkRequests = new CopyOnWriteArrayList<>();
   /** The path of every request received. */
   final List<String> paths = new CopyOnWriteArrayList<>();
+  /** Every bulk action line received. */
+  final List<String> bulkActions = new CopyOnWriteArrayList<>();
   /** The ids of every document acknowledged as created. */
   final List<String> stored = new CopyOnWriteArrayList<>();
   volatile int wholeRequestStatus;
   volatile int maxOpsPerRequest = Integer.MAX_VALUE;
   volatile Set<String> hugeIds = Set.of();
+  /** Ids whose items are answered with a 409 version conflict. */
+  volatile Set<String> conflictIds = Set.of();
+  /** Plugin components {@code _cat/plugins} lists. */
+  volatile List<String> plugins = List.of();
+  /** Indices {@code _cat/indices} lists; DELETE removes from it. */
+  final List<String> indices = new CopyOnWriteArrayList<>();
+  /** The installed ISM policy answered to GET (null: 404). */
+  volatile String ismPolicy;
+  /** Every non-bulk request: {@code METHOD path[?query] body}. */
+  final List<String> requests = new CopyOnWriteArrayList<>();
 
   StubOpenSearch() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -65,11 +77,31 @@ final class StubOpenSearch implements AutoCloseable {
         body = in.readAllBytes();
       }
       String path = ex.getRequestURI().getPath();
+      String method = ex.getRequestMethod();
       paths.add(path);
+      if (path.endsWith("/_bulk")) {
+        bulk(ex, body);
+        return;
+      }
+      String query = ex.getRequestURI().getRawQuery();
+      requests.add(method + " " + path + (query == null ? "" : "?" + query) + " " + new String(body, StandardCharsets.UTF_8));
       if (path.contains("/_index_template/")) {
         respond(ex, 200, "{\"acknowledged\":true}");
-      } else if (path.endsWith("/_bulk")) {
-        bulk(ex, body);
+      } else if (path.equals("/_cat/plugins")) {
+        ArrayNode rows = JSON.createArrayNode();
+        plugins.forEach(p -> rows.addObject().put("component", p));
+        respond(ex, 200, JSON.writeValueAsString(rows));
+      } else if (path.startsWith("/_cat/indices")) {
+        ArrayNode rows = JSON.createArrayNode();
+        indices.forEach(i -> rows.addObject().put("index", i));
+        respond(ex, 200, JSON.writeValueAsString(rows));
+      } else if (path.startsWith("/_plugins/_ism/policies/") && method.equals("GET")) {
+        String policy = ismPolicy;
+        respond(ex, policy == null ? 404 : 200, policy == null ? "{\"error\":{\"type\":\"status_exception\"},\"status\":404}" : policy);
+      } else if (path.startsWith("/_plugins/_ism/")) {
+        respond(ex, 200, "{\"updated_indices\":1,\"failures\":false,\"failed_indices\":[]}");
+      } else if (method.equals("DELETE") && indices.remove(path.substring(1))) {
+        respond(ex, 200, "{\"acknowledged\":true}");
       } else {
         respond(ex, 404, "{\"error\":{\"type\":\"not_found\",\"reason\":\"stub\"},\"status\":404}");
       }
@@ -86,9 +118,17 @@ final class StubOpenSearch implements AutoCloseable {
         continue;
       }
       JsonNode action = JSON.readTree(lines[i]).get("index");
-      ids.add(action.path("_id").asText());
-      items.addObject().putObject("index").put("_index", action.path("_index").asText())
-          .put("_id", action.path("_id").asText()).put("status", 201).put("result", "created");
+      bulkActions.add(lines[i]);
+      String id = action.path("_id").asText();
+      ids.add(id);
+      ObjectNode item = items.addObject().putObject("index").put("_index", action.path("_index").asText()).put("_id", id);
+      if (conflictIds.contains(id)) {
+        answer.put("errors", true);
+        item.put("status", 409).putObject("error").put("type", "version_conflict_engine_exception")
+            .put("reason", "[" + id + "]: version conflict, current version [9] is higher than the one provided");
+      } else {
+        item.put("status", 201).put("result", "created");
+      }
     }
     bulkRequests.add(List.copyOf(ids));
     int status = wholeRequestStatus;
@@ -98,7 +138,7 @@ final class StubOpenSearch implements AutoCloseable {
     } else if (ids.size() > maxOpsPerRequest || ids.stream().anyMatch(hugeIds::contains)) {
       respond(ex, 413, "");
     } else {
-      stored.addAll(ids);
+      ids.stream().filter(id -> !conflictIds.contains(id)).forEach(stored::add);
       respond(ex, 200, JSON.writeValueAsString(answer));
     }
   }
