@@ -26,6 +26,7 @@ import dev.vigil.schema.Effect;
 import dev.vigil.schema.GapReason;
 import dev.vigil.schema.Identity;
 import dev.vigil.schema.KubernetesRequestInfo;
+import dev.vigil.schema.LlmRequestInfo;
 import dev.vigil.schema.PolicyDecision;
 import dev.vigil.schema.RecordingGap;
 import dev.vigil.schema.RequestReceived;
@@ -94,6 +95,32 @@ class AvroSerdeTest {
     new BinaryMessageEncoder<VigilEvent>(SpecificData.get(), v1).encode(sampleEvent(), out);
 
     assertThat(VigilSerdes.events().decode(out.toByteArray())).isEqualTo(sampleEvent());
+  }
+
+  @Test
+  void shouldRoundTripAnLlmEvent() {
+    VigilEvent llm = VigilEvent.newBuilder(sampleEvent())
+        .setChannel(Channel.LLM)
+        .setRequest(RequestRef.newBuilder().setRequestId("r-2").setMethod("POST").setPath("/llm/anthropic/v1/messages")
+            .setLlm(LlmRequestInfo.newBuilder().setProvider("anthropic").setOperation("messages")
+                .setModel("claude-3-5-haiku-latest").setStream(true).build())
+            .build())
+        .build();
+    AvroSerde<VigilEvent> serde = VigilSerdes.events();
+    assertThat(serde.decode(serde.encode(llm))).isEqualTo(llm);
+    assertThat(serde.decode(serde.encode(llm)).getRequest().getKubernetes()).isNull();
+  }
+
+  @Test
+  void shouldDecodeEventsWrittenWithThePublishedVersion2WithoutLlmAttributes() throws IOException {
+    Schema v2 = SchemaHistory.previous("VigilEvent").get(1);
+    assertThat(v2.toString()).contains("RecordingGap").doesNotContain("LlmRequestInfo");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new BinaryMessageEncoder<VigilEvent>(SpecificData.get(), v2).encode(sampleEvent(), out);
+
+    VigilEvent decoded = VigilSerdes.events().decode(out.toByteArray());
+    assertThat(decoded).isEqualTo(sampleEvent());
+    assertThat(decoded.getRequest().getLlm()).isNull();
   }
 
   @Test
