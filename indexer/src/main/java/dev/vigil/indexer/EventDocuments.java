@@ -14,6 +14,7 @@ import dev.vigil.schema.Body;
 import dev.vigil.schema.Finding;
 import dev.vigil.schema.Identity;
 import dev.vigil.schema.KubernetesRequestInfo;
+import dev.vigil.schema.LlmRequestInfo;
 import dev.vigil.schema.PolicyDecision;
 import dev.vigil.schema.RecordingGap;
 import dev.vigil.schema.RequestReceived;
@@ -130,6 +131,9 @@ public final class EventDocuments {
     if (r.getKubernetes() != null) {
       d.put("k8s", kubernetes(r.getKubernetes()));
     }
+    if (r.getLlm() != null) {
+      d.put("llm", llm(r.getLlm()));
+    }
 
     Object payload = event.getPayload();
     if (payload instanceof RequestReceived rr) {
@@ -224,6 +228,15 @@ public final class EventDocuments {
     putIfNotNull(m, "namespace", k.getNamespace());
     putIfNotNull(m, "name", k.getName());
     m.put("resourceRequest", k.getResourceRequest());
+    return m;
+  }
+
+  private static Map<String, Object> llm(LlmRequestInfo l) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("provider", l.getProvider());
+    m.put("operation", l.getOperation());
+    putIfNotNull(m, "model", l.getModel());
+    m.put("stream", l.getStream());
     return m;
   }
 

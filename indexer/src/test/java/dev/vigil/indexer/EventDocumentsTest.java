@@ -14,6 +14,7 @@ import dev.vigil.schema.BodyEncoding;
 import dev.vigil.schema.Channel;
 import dev.vigil.schema.Effect;
 import dev.vigil.schema.Finding;
+import dev.vigil.schema.LlmRequestInfo;
 import dev.vigil.schema.RequestRef;
 import dev.vigil.schema.VigilEvent;
 
@@ -52,6 +53,39 @@ class EventDocumentsTest {
         "reason", "secrets are off limits", "strict", false));
     assertThat(d.get("headers")).isEqualTo(Map.of("Accept", "application/json"));
     assertThat(d).doesNotContainKeys("status", "durationMillis", "findings", "frame", "error");
+  }
+
+  @Test
+  void shouldMapTheLlmAttributesOfAnLlmCall() {
+    RequestRef ref = RequestRef.newBuilder().setRequestId("req-9").setMethod("POST").setPath("/llm/anthropic/v1/messages")
+        .setLlm(LlmRequestInfo.newBuilder().setProvider("anthropic").setOperation("messages")
+            .setModel("claude-3-5-haiku-latest").setStream(true).build())
+        .build();
+    VigilEvent e = TestEvents.envelope("agent-1", 1, TestEvents.T0, TestEvents.identity("agent-1"), ref)
+        .setChannel(Channel.LLM)
+        .setPayload(TestEvents.request("{\"model\":\"claude-3-5-haiku-latest\"}", Effect.ALLOW))
+        .build();
+
+    Map<String, Object> d = EventDocuments.toDocument(e, 1000);
+
+    assertThat(d).containsEntry("channel", "LLM").containsEntry("path", "/llm/anthropic/v1/messages")
+        .doesNotContainKey("k8s");
+    assertThat(d.get("llm")).isEqualTo(Map.of("provider", "anthropic", "operation", "messages",
+        "model", "claude-3-5-haiku-latest", "stream", true));
+  }
+
+  @Test
+  void shouldLeaveOutAnLlmModelTheRequestDidNotName() {
+    RequestRef ref = RequestRef.newBuilder().setRequestId("req-10").setMethod("GET").setPath("/llm/openai/v1/models")
+        .setLlm(LlmRequestInfo.newBuilder().setProvider("openai").setOperation("models").build())
+        .build();
+    VigilEvent e = TestEvents.envelope("agent-1", 2, TestEvents.T0, TestEvents.identity("agent-1"), ref)
+        .setChannel(Channel.LLM)
+        .setPayload(TestEvents.request("{}", Effect.ALLOW))
+        .build();
+
+    assertThat(EventDocuments.toDocument(e, 1000).get("llm"))
+        .isEqualTo(Map.of("provider", "openai", "operation", "models", "stream", false));
   }
 
   @Test

@@ -31,7 +31,7 @@ public final class IndexTemplate {
   static final String EVENTS_MAPPINGS = "/dev/vigil/indexer/vigil-events-mappings.json";
   static final String SESSIONS_MAPPINGS = "/dev/vigil/indexer/vigil-sessions-mappings.json";
   static final String ALERTS_MAPPINGS = "/dev/vigil/indexer/vigil-alerts-mappings.json";
-  static final int VERSION = 3;
+  static final int VERSION = 4;
 
   private static final Logger LOG = LoggerFactory.getLogger(IndexTemplate.class);
   private static final ObjectMapper JSON = new ObjectMapper();

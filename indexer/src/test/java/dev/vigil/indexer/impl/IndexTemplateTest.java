@@ -51,6 +51,10 @@ class IndexTemplateTest {
     assertThat(type(m, "/properties/gap/properties/firstLostAt")).isEqualTo("date");
     assertThat(type(m, "/properties/gap/properties/reason")).isEqualTo("keyword");
     assertThat(type(m, "/properties/gap/properties/lostRequestIds")).isEqualTo("keyword");
+    for (String llm : new String[] {"provider", "operation", "model"}) {
+      assertThat(type(m, "/properties/llm/properties/" + llm)).as(llm).isEqualTo("keyword");
+    }
+    assertThat(type(m, "/properties/llm/properties/stream")).isEqualTo("boolean");
   }
 
   @Test
