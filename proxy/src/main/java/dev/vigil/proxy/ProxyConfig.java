@@ -12,6 +12,7 @@ import java.util.Objects;
 
 import dev.vigil.common.ConfigException;
 import dev.vigil.common.Settings;
+import dev.vigil.proxy.llm.LlmConfig;
 import dev.vigil.schema.Topics;
 
 /**
@@ -112,6 +113,7 @@ public final class ProxyConfig {
   private final int labelCacheMaxEntries;
   private final Duration labelLookupTimeout;
   private final java.nio.file.Path maskingKeyFile;
+  private final LlmConfig llm;
 
   private ProxyConfig(Settings s) {
     this.host = s.get(HOST, "127.0.0.1");
@@ -175,6 +177,7 @@ public final class ProxyConfig {
     this.labelCacheMaxEntries = s.getInt(POLICY_LABEL_CACHE_MAX_ENTRIES, 10_000, 1, 10_000_000);
     this.labelLookupTimeout = positive(s, POLICY_LABEL_LOOKUP_TIMEOUT, Duration.ofSeconds(2));
     this.maskingKeyFile = s.getPath(MASKING_KEY_FILE, null);
+    this.llm = LlmConfig.from(s);
   }
 
   /** Reads and validates the {@code vigil.proxy.*} keys of {@code settings}. */
@@ -281,6 +284,8 @@ public final class ProxyConfig {
   public Duration labelLookupTimeout() { return labelLookupTimeout; }
   /** The file holding the fingerprint HMAC key (at least 32 bytes), or null (random key per process). */
   public java.nio.file.Path maskingKeyFile() { return maskingKeyFile; }
+  /** The LLM channel's settings ({@code vigil.proxy.llm.*}); no provider enabled unless configured. */
+  public LlmConfig llm() { return llm; }
 
   @Override
   public String toString() {
@@ -304,7 +309,7 @@ public final class ProxyConfig {
         + ", recordingQueueMaxBytes=" + recordingQueueMaxBytes
         + ", policyFile=" + policyFile + ", labelCacheTtl=" + labelCacheTtl
         + ", labelCacheMaxEntries=" + labelCacheMaxEntries + ", labelLookupTimeout=" + labelLookupTimeout
-        + ", maskingKeyFile=" + maskingKeyFile
+        + ", maskingKeyFile=" + maskingKeyFile + ", llm=" + llm
         + ", kafkaProducer=" + shown + "}";
   }
 }

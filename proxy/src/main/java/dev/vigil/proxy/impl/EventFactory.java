@@ -7,7 +7,6 @@ import java.util.function.LongSupplier;
 
 import dev.vigil.proxy.policy.RecordMode;
 import dev.vigil.schema.Body;
-import dev.vigil.schema.Channel;
 import dev.vigil.schema.Direction;
 import dev.vigil.schema.Effect;
 import dev.vigil.schema.KubernetesRequestInfo;
@@ -23,7 +22,7 @@ import dev.vigil.schema.VigilEvent;
 
 /**
  * Builds the {@link VigilEvent}s of a call: a fresh event id, the session's next sequence number, the observation
- * time, channel {@code KUBERNETES}, the caller's identity and this gateway's id around each payload. Bodies are masked;
+ * time, the call's channel ({@code KUBERNETES}, or {@code LLM}), the caller's identity and this gateway's id around each payload. Bodies are masked;
  * for a call recorded as METADATA ({@link Exchange#recordMode}) they are still masked — the findings (fingerprints
  * only) are kept, so detectors still see them — but the body itself is left out.
  */
@@ -136,7 +135,7 @@ final class EventFactory {
         .setSessionKey(ex.sessionKey)
         .setSequence(sessions.next(ex.sessionKey))
         .setTime(java.time.Instant.ofEpochMilli(wallClock.getAsLong()))
-        .setChannel(Channel.KUBERNETES)
+        .setChannel(ex.channel)
         .setIdentity(ex.caller.toAvro())
         .setGatewayId(gatewayId)
         .setRequest(ex.ref)

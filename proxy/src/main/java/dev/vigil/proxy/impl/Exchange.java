@@ -14,6 +14,8 @@ final class Exchange {
   final HttpServerRequest request;
   final long startNanos;
   final long startMillis;
+  /** The channel the call came on: KUBERNETES, or LLM for the {@code /llm/...} routes. */
+  dev.vigil.schema.Channel channel = dev.vigil.schema.Channel.KUBERNETES;
   String sessionKey = SessionKeys.ANONYMOUS;
   CallerIdentity caller = CallerIdentity.ANONYMOUS;
   RequestRef ref;

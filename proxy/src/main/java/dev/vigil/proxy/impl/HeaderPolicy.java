@@ -25,7 +25,8 @@ import io.vertx.core.http.HttpServerRequest;
  * group and {@code Impersonate-Extra-vigil-session} with the session key.
  *
  * <p>Into the recording: credentials ({@code Authorization}, {@code Proxy-Authorization}, {@code Cookie},
- * {@code Set-Cookie}, {@code Impersonate-*}, a WebSocket bearer subprotocol) never appear.
+ * {@code Set-Cookie}, {@code x-api-key} (the LLM channel's), {@code Impersonate-*}, a WebSocket bearer subprotocol)
+ * never appear.
  */
 final class HeaderPolicy {
 
@@ -36,7 +37,7 @@ final class HeaderPolicy {
       "connection", "keep-alive", "te", "trailer", "upgrade", "proxy-connection");
   private static final Set<String> FORWARDING = Set.of("forwarded", "x-real-ip");
   private static final Set<String> RECORDING_EXCLUDED = Set.of(
-      "authorization", "proxy-authorization", "cookie", "set-cookie");
+      "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key");
 
   private final Supplier<String> upstreamAuthorization;
   private final boolean impersonate;

@@ -93,6 +93,28 @@ final class PolicyGate {
         .build())));
   }
 
+  /**
+   * PLACEHOLDER (issue 7, engineer L1a) until engineer L1b's {@code decideLlm} lands, which replaces this method whole
+   * (adding {@code models} rules and the {@code no-secret-in-llm-prompt} guardrail). Decides an LLM call as the issue 7
+   * contract says, with what the policy can express today: channel LLM, verb {@code get} for GET and {@code create}
+   * otherwise, no resource ({@code resourceRequest} false), path = the canonical {@code /llm/...} path; without a policy
+   * every authenticated call is allowed. {@code ex.ref.getLlm()} carries provider, operation, model and stream;
+   * {@code requestBody} is the whole request body as received (never recorded as is). The future never fails.
+   */
+  Future<Verdict> decideLlm(Exchange ex, Body requestBody) {
+    if (store == null) {
+      return Future.succeededFuture(new Verdict(true, EventFactory.allow(), null, null, false, RecordMode.FULL, false));
+    }
+    CallerIdentity caller = ex.caller;
+    return Future.succeededFuture(verdict(store.current().evaluate(PolicyRequest.builder()
+        .subject(caller.subject()).username(caller.username()).groups(caller.groups()).issuer(caller.issuer())
+        .channel(Channel.LLM)
+        .verb("GET".equals(ex.ref.getMethod()) ? "get" : "create")
+        .resourceRequest(false)
+        .path(ex.ref.getPath())
+        .build())));
+  }
+
   private Future<Map<String, String>> objectLabels(KubernetesRequestInfo info, JsonNode body) {
     if (!info.getResourceRequest() || COLLECTION_VERBS.contains(info.getVerb())) {
       return Future.succeededFuture(null);

@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import dev.vigil.proxy.ProxyConfig;
 import dev.vigil.proxy.RecordingSink;
 import dev.vigil.proxy.VigilProxy;
+import dev.vigil.proxy.llm.LlmChannel;
+import dev.vigil.proxy.llm.LlmScreening;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -35,10 +37,12 @@ public final class VigilProxyImpl implements VigilProxy {
   private final CountingSink sink;
   private final long evictionTimer;
   private final Governance governance;
+  private final LlmChannel llm;
 
   private VigilProxyImpl(Vertx vertx, HttpServer server, UpstreamOrigin origin, WebSocketClient webSockets,
-      GatewaySecurity security, CountingSink sink, long evictionTimer, Governance governance) {
+      GatewaySecurity security, CountingSink sink, long evictionTimer, Governance governance, LlmChannel llm) {
     this.vertx = vertx;
+    this.llm = llm;
     this.governance = governance;
     this.server = server;
     this.origin = origin;
@@ -86,6 +90,10 @@ public final class VigilProxyImpl implements VigilProxy {
         governance.gate(), limits,
         System::nanoTime, System::currentTimeMillis, strict, masking);
     PreflightGuard preflight = new PreflightGuard(gateway, recorder);
+    LlmChannel llm = new LlmChannel(vertx, config.llm(), new LlmBridge(vertx, security.authenticator(), governance.gate(),
+        recorder, strict, limits.streams(), governance.masking(),
+        LlmScreening.NONE, // HOOK (issue 7, L1b): SecretFingerprints' screening of recorded LLM bodies goes here
+        System::nanoTime, System::currentTimeMillis), config.upstreamConnectTimeout(), limits.bodyIdleMillis());
     IdleConnections idle = new IdleConnections(vertx, config.serverIdleTimeout().toMillis());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), origin.client())
         .origin(origin)
@@ -104,6 +112,11 @@ public final class VigilProxyImpl implements VigilProxy {
         return;
       }
       req.pause(); // authentication is asynchronous: hold the body until the gateway decides
+      String llmPath = llmPath(req.path());
+      if (llmPath != null) {
+        llm.handle(req, llmPath); // the LLM channel: never the Kubernetes path
+        return;
+      }
       if (preflight.admit(req)) {
         proxy.handle(req);
       }
@@ -112,14 +125,16 @@ public final class VigilProxyImpl implements VigilProxy {
     return server.listen()
         .<VigilProxy>map(s -> {
           long timer = vertx.setPeriodic(period, id -> sessions.evictIdle());
-          LOG.info("Vigil gateway {} listening on https://{}:{} ({}) in front of {} (issuers {}, impersonation {})",
-              config.gatewayId(), config.host(), s.actualPort(), config.http2() ? "HTTP/2 and HTTP/1.1" : "HTTP/1.1",
-              target, security.issuers(), config.impersonation() ? "on" : "off");
-          return new VigilProxyImpl(vertx, s, origin, webSockets, security, sink, timer, governance);
+          LOG.info("Vigil gateway {} listening on https://{}:{} ({}) in front of {} (issuers {}, impersonation {}, "
+              + "LLM providers {})", config.gatewayId(), config.host(), s.actualPort(),
+              config.http2() ? "HTTP/2 and HTTP/1.1" : "HTTP/1.1", target, security.issuers(),
+              config.impersonation() ? "on" : "off", llm.providers());
+          return new VigilProxyImpl(vertx, s, origin, webSockets, security, sink, timer, governance, llm);
         })
         .onFailure(err -> {
           origin.close();
           webSockets.close();
+          llm.close();
           governance.close();
         });
   }
@@ -135,6 +150,7 @@ public final class VigilProxyImpl implements VigilProxy {
     return server.close()
         .eventually(() -> origin.close())
         .eventually(() -> webSockets.close())
+        .eventually(() -> llm.close())
         .eventually(() -> {
           security.close();
           governance.close();
@@ -158,6 +174,19 @@ public final class VigilProxyImpl implements VigilProxy {
         .setMaxMessageSize(MAX_WEBSOCKET_MESSAGE)
         .setTryUsePerMessageCompression(false)
         .setTryUsePerFrameCompression(false);
+  }
+
+  /**
+   * The canonical path of a call for the LLM channel ({@code /llm} or below), else null. A path the canonicalisation
+   * refuses but that starts with {@code /llm} goes to the LLM channel as it is: it matches no route there (404).
+   */
+  static String llmPath(String rawPath) {
+    try {
+      String canonical = CanonicalPath.canonicalize(rawPath);
+      return LlmChannel.handles(canonical) ? canonical : null;
+    } catch (InvalidRequestException e) {
+      return rawPath != null && (rawPath.equals("/llm") || rawPath.startsWith("/llm/")) ? rawPath : null;
+    }
   }
 
   /** How often idle sessions are swept: a quarter of the idle timeout, between 1 s and 1 min. */

@@ -1,0 +1,125 @@
+package dev.vigil.proxy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.vigil.schema.Channel;
+import dev.vigil.schema.RequestReceived;
+import dev.vigil.schema.ResponseCompleted;
+import dev.vigil.schema.StreamFrame;
+import dev.vigil.schema.VigilEvent;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+
+/**
+ * A gateway with both LLM providers pointed at a {@link FakeLlmUpstream} (their keys in key files), an in-memory sink,
+ * and a raw HTTP client that sees a response chunk by chunk as it arrives.
+ */
+public final class LlmFixture {
+
+  public static final String ANTHROPIC_KEY = "sk-ant-gateway-key-7f3c";
+  public static final String OPENAI_KEY = "sk-openai-gateway-key-91ab";
+
+  public final GatewayFixture gw;
+  public final FakeLlmUpstream upstream;
+  public final InMemorySink sink = new InMemorySink();
+  public final VigilProxy proxy;
+  public final HttpClient client;
+
+  /** A response as the caller received it: status, headers, each chunk as it arrived, and how it ended. */
+  public record Received(int status, MultiMap headers, List<String> chunks, Throwable failure) {
+    public String body() {
+      return String.join("", chunks);
+    }
+  }
+
+  public LlmFixture(Path dir, Map<String, String> extra, RecordingSink sinkOverride) throws Exception {
+    this.gw = new GatewayFixture(dir);
+    this.upstream = FakeLlmUpstream.start(gw.vertx);
+    Map<String, String> settings = new HashMap<>();
+    settings.put("vigil.proxy.llm.anthropic.url", upstream.url());
+    settings.put("vigil.proxy.llm.anthropic.api-key-file", write(dir.resolve("anthropic.key"), ANTHROPIC_KEY + "\n"));
+    settings.put("vigil.proxy.llm.openai.url", upstream.url() + "/openai");
+    settings.put("vigil.proxy.llm.openai.api-key-file", write(dir.resolve("openai.key"), OPENAI_KEY));
+    settings.putAll(extra);
+    this.proxy = gw.startProxy(gw.settings(settings), sinkOverride != null ? sinkOverride : sink);
+    this.client = gw.vertx.createHttpClient(new HttpClientOptions().setSsl(true)
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(gw.pki.caCertPem())))
+        .setDefaultHost("127.0.0.1").setDefaultPort(proxy.port()));
+  }
+
+  private static String write(Path p, String content) throws Exception {
+    Files.writeString(p, content, StandardCharsets.UTF_8);
+    return p.toString();
+  }
+
+  /** Sends a call and collects its response (or the failure that ended it). */
+  public Received call(HttpMethod method, String uri, MultiMap headers, String body) throws Exception {
+    List<String> chunks = new CopyOnWriteArrayList<>();
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri).setHeaders(headers);
+    Future<Received> f = client.request(options)
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(resp -> collect(resp, chunks));
+    return GatewayFixture.await(f);
+  }
+
+  private static Future<Received> collect(HttpClientResponse resp, List<String> chunks) {
+    io.vertx.core.Promise<Received> done = io.vertx.core.Promise.promise();
+    resp.handler(b -> chunks.add(b.toString(StandardCharsets.UTF_8)));
+    resp.endHandler(v -> done.tryComplete(new Received(resp.statusCode(), resp.headers(), chunks, null)));
+    resp.exceptionHandler(err -> done.tryComplete(new Received(resp.statusCode(), resp.headers(), chunks, err)));
+    return done.future();
+  }
+
+  public MultiMap bearer(String token) {
+    return MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token)
+        .add("content-type", "application/json").add("anthropic-version", "2023-06-01");
+  }
+
+  /** The LLM-channel events of one call, in order. */
+  public List<VigilEvent> eventsOf(String requestId) {
+    return sink.events().stream().filter(e -> e.getRequest().getRequestId().equals(requestId)).toList();
+  }
+
+  /** Waits for the terminal event of the next LLM call and returns all its events. */
+  public List<VigilEvent> awaitCall() throws InterruptedException {
+    List<VigilEvent> terminal = sink.await(e -> e.getChannel() == Channel.LLM
+        && !(e.getPayload() instanceof RequestReceived) && !(e.getPayload() instanceof StreamFrame), 1,
+        java.time.Duration.ofSeconds(20));
+    if (terminal.isEmpty()) {
+      throw new AssertionError("no terminal event recorded; events: " + sink.events());
+    }
+    return eventsOf(terminal.get(0).getRequest().getRequestId());
+  }
+
+  public static RequestReceived request(List<VigilEvent> events) {
+    return (RequestReceived) events.get(0).getPayload();
+  }
+
+  public static ResponseCompleted completed(List<VigilEvent> events) {
+    return (ResponseCompleted) events.get(events.size() - 1).getPayload();
+  }
+
+  public static List<StreamFrame> frames(List<VigilEvent> events) {
+    return events.stream().map(VigilEvent::getPayload).filter(StreamFrame.class::isInstance)
+        .map(StreamFrame.class::cast).toList();
+  }
+
+  public void close() throws Exception {
+    client.close();
+    GatewayFixture.await(upstream.close());
+    gw.close();
+  }
+}
