@@ -67,17 +67,34 @@ public final class LlmFixture {
 
   /** Sends a call and collects its response (or the failure that ended it). */
   public Received call(HttpMethod method, String uri, MultiMap headers, String body) throws Exception {
+    return call(client, method, uri, headers, body, (req, chunk) -> { });
+  }
+
+  /** Sends a call with {@code http}, telling {@code onChunk} each chunk as it arrives (it may reset the request). */
+  public Received call(HttpClient http, HttpMethod method, String uri, MultiMap headers, String body,
+      java.util.function.BiConsumer<io.vertx.core.http.HttpClientRequest, String> onChunk) throws Exception {
     List<String> chunks = new CopyOnWriteArrayList<>();
     RequestOptions options = new RequestOptions().setMethod(method).setURI(uri).setHeaders(headers);
-    Future<Received> f = client.request(options)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> collect(resp, chunks));
+    Future<Received> f = http.request(options)
+        .compose(req -> (body == null ? req.send() : req.send(body)).compose(resp -> collect(req, resp, chunks, onChunk)));
     return GatewayFixture.await(f);
   }
 
-  private static Future<Received> collect(HttpClientResponse resp, List<String> chunks) {
+  /** An HTTP/2 client (ALPN) trusting the gateway. */
+  public HttpClient http2() {
+    return gw.vertx.createHttpClient(new HttpClientOptions().setSsl(true).setUseAlpn(true)
+        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(gw.pki.caCertPem())))
+        .setDefaultHost("127.0.0.1").setDefaultPort(proxy.port()));
+  }
+
+  private static Future<Received> collect(io.vertx.core.http.HttpClientRequest req, HttpClientResponse resp,
+      List<String> chunks, java.util.function.BiConsumer<io.vertx.core.http.HttpClientRequest, String> onChunk) {
     io.vertx.core.Promise<Received> done = io.vertx.core.Promise.promise();
-    resp.handler(b -> chunks.add(b.toString(StandardCharsets.UTF_8)));
+    resp.handler(b -> {
+      chunks.add(b.toString(StandardCharsets.UTF_8));
+      onChunk.accept(req, b.toString(StandardCharsets.UTF_8));
+    });
     resp.endHandler(v -> done.tryComplete(new Received(resp.statusCode(), resp.headers(), chunks, null)));
     resp.exceptionHandler(err -> done.tryComplete(new Received(resp.statusCode(), resp.headers(), chunks, err)));
     return done.future();

@@ -53,6 +53,7 @@ class LlmGatewayTest {
   void reset() {
     f.sink.clear();
     f.upstream.clear();
+    f.gw.kubeSim.clearRequests();
     f.upstream.script((req, body) -> FakeLlmUpstream.json(req, 200, MESSAGE));
   }
 
@@ -220,7 +221,7 @@ class LlmGatewayTest {
     assertThat(provider.status()).isEqualTo(404);
     assertThat(dots.status()).isEqualTo(404);
     assertThat(f.upstream.seen()).isEmpty();
-    assertThat(f.gw.kubeSim.toString()).isNotNull();
+    assertThat(f.gw.kubeSim.requests()).as("never the Kubernetes path").isEmpty();
   }
 
   @Test

@@ -29,6 +29,7 @@ final class PlainRelay {
   private final LlmGateway gateway;
   private final int cap;
   private final String hostPort;
+  private final long idleMillis;
   private final Buffer kept = Buffer.buffer();
   private long total;
   private boolean done;
@@ -45,6 +46,7 @@ final class PlainRelay {
     this.gateway = gateway;
     this.cap = config.maxRecordedReplyBytes();
     this.hostPort = hostPort;
+    this.idleMillis = config.streamIdleTimeout().toMillis();
   }
 
   void start() {
@@ -56,6 +58,7 @@ final class PlainRelay {
     resp.handler(this::chunk);
     resp.endHandler(v -> ended());
     resp.exceptionHandler(this::upstreamFailed);
+    resp.request().idleTimeout(idleMillis); // re-armed for the body, see SseRelay
     out.drainHandler(v -> {
       if (!done) {
         resp.resume();

@@ -43,6 +43,7 @@ final class SseRelay {
   private final CallerWatch watch;
   private final LlmGateway gateway;
   private final int replyCap;
+  private final long idleMillis;
   private final SseParser parser = new SseParser(MAX_EVENT_BYTES);
   private final ReplyAssembler assembler;
   private boolean done;
@@ -56,6 +57,7 @@ final class SseRelay {
     this.watch = watch;
     this.gateway = gateway;
     this.replyCap = config.maxRecordedReplyBytes();
+    this.idleMillis = config.streamIdleTimeout().toMillis();
     this.assembler = provider.assembler((long) replyCap + ASSEMBLY_SLACK);
   }
 
@@ -69,6 +71,9 @@ final class SseRelay {
     resp.handler(this::chunk);
     resp.endHandler(v -> ended());
     resp.exceptionHandler(this::upstreamFailed);
+    // Vert.x stops the request's idle timeout when the response head arrives: re-armed for the body (every chunk
+    // received pushes it back; it fails the response with a timeout after idleMillis without one)
+    resp.request().idleTimeout(idleMillis);
     out.drainHandler(v -> {
       if (!done) {
         resp.resume();
