@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import dev.vigil.proxy.llm.LlmCall;
 import dev.vigil.proxy.llm.LlmGateway;
 import dev.vigil.proxy.llm.LlmScreening;
-import dev.vigil.proxy.llm.LlmVerdict;
 import dev.vigil.schema.Body;
 import dev.vigil.schema.Direction;
 import dev.vigil.schema.LlmRequestInfo;
@@ -73,10 +72,10 @@ final class LlmBridgeCall implements LlmCall {
   }
 
   @Override
-  public Future<LlmVerdict> decide(Body requestBody) {
+  public Future<LlmCall.Verdict> decide(Body requestBody) {
     return bridge.policy.decideLlm(ex, requestBody).map(v -> {
       ex.decided(v);
-      return new LlmVerdict(v.allowed(), v.decision(), v.ruleId(), v.reason(), v.strict());
+      return new LlmCall.Verdict(v.allowed(), v.decision(), v.ruleId(), v.reason(), v.strict());
     });
   }
 

@@ -40,11 +40,11 @@ final class AnthropicAssembler extends ReplyAssembler {
   }
 
   @Override
-  void accept(SseEvent event) throws MalformedSseException {
+  void accept(SseParser.Event event) throws SseParser.MalformedException {
     ObjectNode d = object(event);
     JsonNode type = d.get("type");
     if (type == null || !type.isTextual()) {
-      throw new MalformedSseException("event " + event.index() + " (" + event.name() + ") has no type");
+      throw new SseParser.MalformedException("event " + event.index() + " (" + event.name() + ") has no type");
     }
     switch (type.asText()) {
       case "message_start" -> message = d.get("message") instanceof ObjectNode m ? m.deepCopy() : JSON.createObjectNode();

@@ -17,6 +17,20 @@ import io.vertx.core.MultiMap;
  */
 public interface LlmCall {
 
+  /**
+   * The policy's decision on one LLM call.
+   *
+   * @param decision what RequestReceived records
+   * @param strict   the call is forwarded only once its RequestReceived was acknowledged ({@code recording: strict})
+   */
+  record Verdict(boolean allowed, PolicyDecision decision, String ruleId, String reason, boolean strict) {
+
+    /** What a denied caller reads: the rule and the reason. */
+    public String denialMessage() {
+      return "Vigil policy denied this request (rule " + ruleId + "): " + (reason == null ? "denied" : reason);
+    }
+  }
+
   String requestId();
 
   String sessionKey();
@@ -35,7 +49,7 @@ public interface LlmCall {
   void describe(LlmRequestInfo info);
 
   /** Decides the call ({@code PolicyGate.decideLlm}); {@code requestBody} is the whole body as received, or null. */
-  Future<LlmVerdict> decide(Body requestBody);
+  Future<Verdict> decide(Body requestBody);
 
   /**
    * Records the RequestReceived: {@code headers} without credentials, {@code body} screened, masked and cut at

@@ -154,7 +154,7 @@ public final class LlmChannel {
       if (decided.failed()) {
         throw new IllegalStateException("the policy decision failed", decided.cause());
       }
-      LlmVerdict verdict = decided.result();
+      LlmCall.Verdict verdict = decided.result();
       if (!verdict.allowed()) {
         answer.refuse(403, verdict.denialMessage(), verdict.decision(), whole, Map.of());
         return;

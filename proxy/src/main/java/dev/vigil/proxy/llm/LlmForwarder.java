@@ -54,6 +54,7 @@ final class LlmForwarder {
     this.connectTimeoutMillis = connectTimeout.toMillis();
     this.client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setSsl(upstream.ssl()).setVerifyHost(true)
+            .setForceSni(upstream.ssl() && !isIpLiteral(upstream.url().getHost())) // providers sit behind CDNs
             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis)))
         .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS).setMaxWaitQueueSize(10_000))
         .build();
@@ -136,6 +137,11 @@ final class LlmForwarder {
         to.add(h.getKey(), h.getValue());
       }
     }
+  }
+
+  /** SNI carries host names only, never an IP address literal. */
+  static boolean isIpLiteral(String host) {
+    return host.indexOf(':') >= 0 || host.startsWith("[") || host.matches("[0-9.]+");
   }
 
   private String hostPort() {

@@ -37,7 +37,7 @@ final class OpenAiAssembler extends ReplyAssembler {
   }
 
   @Override
-  void accept(SseEvent event) throws MalformedSseException {
+  void accept(SseParser.Event event) throws SseParser.MalformedException {
     if (event.data().strip().equals(DONE)) {
       finish();
       return;

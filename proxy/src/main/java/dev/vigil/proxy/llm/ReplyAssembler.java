@@ -24,8 +24,8 @@ abstract class ReplyAssembler {
     this.maxChars = maxChars;
   }
 
-  /** Takes the next event; a {@link MalformedSseException} when it is not a valid event of this provider. */
-  abstract void accept(SseEvent event) throws MalformedSseException;
+  /** Takes the next event; a {@link SseParser.MalformedException} when it is not a valid event of this provider. */
+  abstract void accept(SseParser.Event event) throws SseParser.MalformedException;
 
   /** The reply assembled so far (a fresh tree: the caller may change it). */
   abstract ObjectNode reply();
@@ -72,8 +72,8 @@ abstract class ReplyAssembler {
     to.append(kept);
   }
 
-  /** The event's data as a JSON object, or a {@link MalformedSseException} naming the event. */
-  static ObjectNode object(SseEvent event) throws MalformedSseException {
+  /** The event's data as a JSON object, or a {@link SseParser.MalformedException} naming the event. */
+  static ObjectNode object(SseParser.Event event) throws SseParser.MalformedException {
     try {
       JsonNode node = JSON.readTree(event.data());
       if (node instanceof ObjectNode o) {
@@ -82,6 +82,6 @@ abstract class ReplyAssembler {
     } catch (JsonProcessingException e) {
       // reported below, without the data (it may hold anything)
     }
-    throw new MalformedSseException("event " + event.index() + " (" + event.name() + ") is not a JSON object");
+    throw new SseParser.MalformedException("event " + event.index() + " (" + event.name() + ") is not a JSON object");
   }
 }

@@ -20,13 +20,33 @@ import io.vertx.core.buffer.Buffer;
  * {@code event} names the event; other fields are ignored. A block with no {@code data} line (a keep-alive comment)
  * dispatches no event but its bytes are relayed. A leading byte order mark is ignored.
  *
- * <p>Malformed ({@link MalformedSseException}): a line that is not UTF-8, or a block larger than {@code maxBlockBytes}
+ * <p>Malformed ({@link MalformedException}): a line that is not UTF-8, or a block larger than {@code maxBlockBytes}
  * (the parser never holds more than that). Event-loop confined.
  */
 final class SseParser {
 
   /** One complete block: its bytes as received, and the event it dispatches (null for a comment-only block). */
-  record Block(Buffer raw, SseEvent event) {}
+  record Block(Buffer raw, Event event) {}
+
+  /**
+   * One server-sent event.
+   *
+   * @param name  the {@code event:} field, {@code message} when the event has none
+   * @param data  the {@code data:} lines joined with {@code \n}
+   * @param index 0-based position of the event in its stream
+   */
+  record Event(String name, String data, long index) {
+    static final String DEFAULT_NAME = "message";
+  }
+
+  /** The event stream is not valid (for SSE, or for its provider): it is relayed up to the last valid event. */
+  static final class MalformedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    MalformedException(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   private final int maxBlockBytes;
   private Buffer pending = Buffer.buffer();
@@ -47,7 +67,7 @@ final class SseParser {
   }
 
   /** Feeds the next chunk; returns the blocks it completed, in order. */
-  List<Block> feed(Buffer chunk) throws MalformedSseException {
+  List<Block> feed(Buffer chunk) throws MalformedException {
     pending.appendBuffer(chunk);
     List<Block> out = new ArrayList<>(2);
     while (scan < pending.length()) {
@@ -86,7 +106,7 @@ final class SseParser {
       blockStart = 0;
     }
     if (pending.length() > maxBlockBytes) {
-      throw new MalformedSseException("an event exceeds " + maxBlockBytes + " bytes");
+      throw new MalformedException("an event exceeds " + maxBlockBytes + " bytes");
     }
     return out;
   }
@@ -101,7 +121,7 @@ final class SseParser {
     return events;
   }
 
-  private void line(int start, int end) throws MalformedSseException {
+  private void line(int start, int end) throws MalformedException {
     if (firstLine) {
       firstLine = false;
       if (end - start >= 3 && (pending.getByte(start) & 0xff) == 0xEF && (pending.getByte(start + 1) & 0xff) == 0xBB
@@ -129,26 +149,26 @@ final class SseParser {
     }
   }
 
-  private SseEvent dispatch() {
-    SseEvent event = null;
+  private Event dispatch() {
+    Event event = null;
     if (data != null) {
       String d = data.substring(0, data.length() - 1);
-      String name = eventName == null || eventName.isEmpty() ? SseEvent.DEFAULT_NAME : eventName;
-      event = new SseEvent(name, d, events++);
+      String name = eventName == null || eventName.isEmpty() ? Event.DEFAULT_NAME : eventName;
+      event = new Event(name, d, events++);
     }
     eventName = null;
     data = null;
     return event;
   }
 
-  private static String utf8(byte[] bytes) throws MalformedSseException {
+  private static String utf8(byte[] bytes) throws MalformedException {
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
-      throw new MalformedSseException("a line of the event stream is not valid UTF-8");
+      throw new MalformedException("a line of the event stream is not valid UTF-8");
     }
   }
 }

@@ -93,16 +93,16 @@ final class SseRelay {
     List<SseParser.Block> blocks;
     try {
       blocks = parser.feed(chunk);
-    } catch (MalformedSseException e) {
+    } catch (SseParser.MalformedException e) {
       malformed(e.getMessage());
       return;
     }
     for (SseParser.Block block : blocks) {
-      SseEvent event = block.event();
+      SseParser.Event event = block.event();
       if (event != null) {
         try {
           assembler.accept(event);
-        } catch (MalformedSseException e) {
+        } catch (SseParser.MalformedException e) {
           malformed(e.getMessage());
           return;
         }
@@ -191,7 +191,7 @@ final class SseRelay {
   }
 
   /** An event's data as its frame records it: JSON, or text ({@code [DONE]}). */
-  private static Body frame(SseEvent event) {
+  private static Body frame(SseParser.Event event) {
     String data = event.data();
     String type = data.stripLeading().startsWith("{") ? LlmBodies.JSON : "text/plain";
     return LlmBodies.text(type, data, data.getBytes(StandardCharsets.UTF_8).length, false);

@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 class ReplyAssemblerTest {
 
-  private static ReplyAssembler feed(ReplyAssembler a, List<SseEvent> events) throws MalformedSseException {
-    for (SseEvent e : events) {
+  private static ReplyAssembler feed(ReplyAssembler a, List<SseParser.Event> events) throws SseParser.MalformedException {
+    for (SseParser.Event e : events) {
       a.accept(e);
     }
     return a;
@@ -52,18 +52,18 @@ class ReplyAssemblerTest {
   @Test
   void shouldAssembleThinkingBlocksAndAnEmptyToolInput() throws Exception {
     ReplyAssembler a = feed(new AnthropicAssembler(1 << 20), List.of(
-        new SseEvent("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"content\":[]}}", 0),
-        new SseEvent("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,"
+        new SseParser.Event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"content\":[]}}", 0),
+        new SseParser.Event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,"
             + "\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}", 1),
-        new SseEvent("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
+        new SseParser.Event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
             + "\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Let me see.\"}}", 2),
-        new SseEvent("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
+        new SseParser.Event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
             + "\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQB\"}}", 3),
-        new SseEvent("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,"
+        new SseParser.Event("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,"
             + "\"content_block\":{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"now\",\"input\":{}}}", 4),
-        new SseEvent("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,"
+        new SseParser.Event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,"
             + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}", 5),
-        new SseEvent("some_future_event", "{\"type\":\"some_future_event\"}", 6)));
+        new SseParser.Event("some_future_event", "{\"type\":\"some_future_event\"}", 6)));
 
     assertThat(a.reply().get("content")).isEqualTo(json("[{\"type\":\"thinking\",\"thinking\":\"Let me see.\","
         + "\"signature\":\"EqQB\"},{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"now\",\"input\":{}}]"));
@@ -72,7 +72,7 @@ class ReplyAssemblerTest {
 
   @Test
   void shouldKeepACutToolInputAsTheTextReceived() throws Exception {
-    List<SseEvent> events = SseSamples.events("anthropic-tool-use.sse").subList(0, 11);
+    List<SseParser.Event> events = SseSamples.events("anthropic-tool-use.sse").subList(0, 11);
     ObjectNode reply = feed(new AnthropicAssembler(1 << 20), events).reply();
 
     assertThat(reply.get("content").get(1).get("input").asText()).isEqualTo("{\"command\": \"kubectl get pods -n pay");
@@ -80,7 +80,7 @@ class ReplyAssemblerTest {
 
   @Test
   void shouldReportAnAnthropicErrorEvent() throws Exception {
-    ReplyAssembler a = feed(new AnthropicAssembler(100), List.of(new SseEvent("error",
+    ReplyAssembler a = feed(new AnthropicAssembler(100), List.of(new SseParser.Event("error",
         "{\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}", 0)));
 
     assertThat(a.streamError()).isEqualTo("overloaded_error: Overloaded");
@@ -89,12 +89,12 @@ class ReplyAssemblerTest {
 
   @Test
   void shouldRefuseEventsThatAreNotJsonObjectsWithAType() {
-    assertThatThrownBy(() -> new AnthropicAssembler(100).accept(new SseEvent("content_block_delta", "{\"type\":", 3)))
-        .isInstanceOf(MalformedSseException.class).hasMessage("event 3 (content_block_delta) is not a JSON object");
-    assertThatThrownBy(() -> new AnthropicAssembler(100).accept(new SseEvent("x", "[1,2]", 0)))
-        .isInstanceOf(MalformedSseException.class);
-    assertThatThrownBy(() -> new AnthropicAssembler(100).accept(new SseEvent("x", "{\"index\":0}", 0)))
-        .isInstanceOf(MalformedSseException.class).hasMessageContaining("has no type");
+    assertThatThrownBy(() -> new AnthropicAssembler(100).accept(new SseParser.Event("content_block_delta", "{\"type\":", 3)))
+        .isInstanceOf(SseParser.MalformedException.class).hasMessage("event 3 (content_block_delta) is not a JSON object");
+    assertThatThrownBy(() -> new AnthropicAssembler(100).accept(new SseParser.Event("x", "[1,2]", 0)))
+        .isInstanceOf(SseParser.MalformedException.class);
+    assertThatThrownBy(() -> new AnthropicAssembler(100).accept(new SseParser.Event("x", "{\"index\":0}", 0)))
+        .isInstanceOf(SseParser.MalformedException.class).hasMessageContaining("has no type");
   }
 
   @Test
@@ -134,11 +134,11 @@ class ReplyAssemblerTest {
 
   @Test
   void shouldReportAnOpenAiErrorChunkAndRefuseNonJsonData() throws Exception {
-    ReplyAssembler a = feed(new OpenAiAssembler(100), List.of(new SseEvent("message",
+    ReplyAssembler a = feed(new OpenAiAssembler(100), List.of(new SseParser.Event("message",
         "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}", 0)));
 
     assertThat(a.streamError()).isEqualTo("server_error: The server had an error");
-    assertThatThrownBy(() -> new OpenAiAssembler(100).accept(new SseEvent("message", "not json", 0)))
-        .isInstanceOf(MalformedSseException.class);
+    assertThatThrownBy(() -> new OpenAiAssembler(100).accept(new SseParser.Event("message", "not json", 0)))
+        .isInstanceOf(SseParser.MalformedException.class);
   }
 }

@@ -36,7 +36,7 @@ class SseParserTest {
 
   @Test
   void shouldReadOpenAiDataOnlyEventsWithTheDefaultName() throws Exception {
-    List<SseEvent> events = SseSamples.events("openai-text.sse");
+    List<SseParser.Event> events = SseSamples.events("openai-text.sse");
 
     assertThat(events).hasSize(5).allSatisfy(e -> assertThat(e.name()).isEqualTo("message"));
     assertThat(events.get(4).data()).isEqualTo("[DONE]");
@@ -86,7 +86,7 @@ class SseParserTest {
     parser.feed(Buffer.buffer("data: " + "x".repeat(40)));
 
     assertThatThrownBy(() -> parser.feed(Buffer.buffer("x".repeat(40))))
-        .isInstanceOf(MalformedSseException.class).hasMessageContaining("exceeds 64 bytes");
+        .isInstanceOf(SseParser.MalformedException.class).hasMessageContaining("exceeds 64 bytes");
   }
 
   @Test
@@ -99,7 +99,7 @@ class SseParserTest {
   void shouldRefuseALineThatIsNotUtf8() {
     Buffer wire = Buffer.buffer("data: ").appendBytes(new byte[] {(byte) 0xC3, (byte) 0x28}).appendString("\n\n");
 
-    assertThatThrownBy(() -> new SseParser(1024).feed(wire)).isInstanceOf(MalformedSseException.class)
+    assertThatThrownBy(() -> new SseParser(1024).feed(wire)).isInstanceOf(SseParser.MalformedException.class)
         .hasMessageContaining("UTF-8");
   }
 

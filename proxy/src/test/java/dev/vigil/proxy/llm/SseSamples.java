@@ -30,7 +30,7 @@ public final class SseSamples {
   }
 
   /** Feeds {@code wire} in chunks of {@code size} bytes; returns every completed block. */
-  static List<SseParser.Block> parse(SseParser parser, byte[] wire, int size) throws MalformedSseException {
+  static List<SseParser.Block> parse(SseParser parser, byte[] wire, int size) throws SseParser.MalformedException {
     List<SseParser.Block> out = new ArrayList<>();
     for (int i = 0; i < wire.length; i += size) {
       out.addAll(parser.feed(Buffer.buffer().appendBytes(wire, i, Math.min(size, wire.length - i))));
@@ -39,8 +39,8 @@ public final class SseSamples {
   }
 
   /** The events of a whole sample, fed in one piece. */
-  static List<SseEvent> events(String name) throws MalformedSseException {
-    List<SseEvent> out = new ArrayList<>();
+  static List<SseParser.Event> events(String name) throws SseParser.MalformedException {
+    List<SseParser.Event> out = new ArrayList<>();
     for (SseParser.Block b : new SseParser(1 << 20).feed(Buffer.buffer(text(name)))) {
       if (b.event() != null) {
         out.add(b.event());
