@@ -15,8 +15,9 @@ import dev.vigil.common.Settings;
  * @param exportEvents events written by one export (more: {@code X-Vigil-Truncated: true})
  * @param verifyEvents events one verification reads (a longer session is reported as not verified)
  * @param castFrames exec/attach frames one asciicast replays
- * @param fullTextSessionKeys session keys a session search's {@code q} may match (the rest are left out, logged)
- * @param fullTextSessions candidate sessions a session search's {@code q} may match (the rest are left out, logged)
+ * @param fullTextSessionKeys session keys a session search's {@code q} may match (those with the most recent matches
+ *     are kept; the answer says it is partial)
+ * @param fullTextSessions candidate sessions a session search's {@code q} may match (more: the answer is partial)
  * @param tailPollInterval how often a live tail polls OpenSearch for new events
  * @param tailHeartbeat a comment line is sent after this long without an event
  * @param tailMaxDuration a live tail ends after this long (the client reconnects with {@code Last-Event-ID})
@@ -51,7 +52,7 @@ public record QueryLimits(int pageSizeMax, int sessionEvents, int sessionAlerts,
         s.getInt(EXPORT_EVENTS, 100_000, 1, 10_000_000),
         s.getInt(VERIFY_EVENTS, 100_000, 1, 10_000_000),
         s.getInt(CAST_FRAMES, 50_000, 1, 1_000_000),
-        s.getInt(FULL_TEXT_SESSION_KEYS, 500, 1, 1_000),
+        s.getInt(FULL_TEXT_SESSION_KEYS, 1_000, 1, 1_000),
         s.getInt(FULL_TEXT_SESSIONS, 10_000, 1, MAX_RESULT_WINDOW),
         duration(s, TAIL_POLL_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(1)),
         duration(s, TAIL_HEARTBEAT, Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofMinutes(5)),

@@ -34,6 +34,7 @@ final class ApiHarness {
   final DevOidcIssuer issuer;
   final QueryApi api;
   final Http http;
+  private final Map<String, String> settings;
 
   ApiHarness(EmbeddedOpenSearch os, Map<String, String> extra) throws Exception {
     index = new IndexFixture(os.httpUrl(), "q" + UUID.randomUUID().toString().substring(0, 8));
@@ -49,9 +50,16 @@ final class ApiHarness {
         "vigil.query.sessions-index", index.sessionsIndex,
         "vigil.query.alerts-index", index.alertsIndex,
         "vigil.query.signing.public-keys." + KEY_ID, pub.toString()));
-    s.putAll(extra);
-    api = QueryApiAuthTest.await(QueryApi.start(vertx, QueryApiConfig.from(Settings.of(s))));
+    settings = Map.copyOf(s);
+    api = another(extra);
     http = new Http(api.port());
+  }
+
+  /** Another query API over the same indices, with {@code extra} settings (the caller closes it). */
+  QueryApi another(Map<String, String> extra) throws Exception {
+    Map<String, String> s = new LinkedHashMap<>(settings);
+    s.putAll(extra);
+    return QueryApiAuthTest.await(QueryApi.start(vertx, QueryApiConfig.from(Settings.of(s))));
   }
 
   String analyst() {

@@ -119,6 +119,26 @@ class PaginationIT {
   }
 
   @Test
+  void shouldKeepTheMostRecentSessionKeysAndSaySoWhenFullTextMatchesTooMany() throws Exception {
+    Http.Reply all = h.http.get("/api/v1/sessions?q=pods&size=200", h.analyst());
+    assertThat(all.body().getLong("total")).isEqualTo(SESSIONS);
+    assertThat(all.header("X-Vigil-Partial")).isNull();
+    QueryApi limited = h.another(Map.of("vigil.query.limits.full-text-session-keys", "5"));
+    try {
+      Http.Reply r = new Http(limited.port()).get("/api/v1/sessions?q=pods&size=200", h.analyst());
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.header("X-Vigil-Partial")).isEqualTo("true");
+      assertThat(r.body().getLong("total")).isEqualTo(5);
+      // the keys with the latest matches: sessions 21..26 started in the last two minutes
+      long latest = T0.plus(Duration.ofMinutes(7)).toEpochMilli();
+      r.body().getJsonArray("sessions").forEach(o ->
+          assertThat(((JsonObject) o).getLong("firstEventTimeMillis")).isGreaterThanOrEqualTo(latest));
+    } finally {
+      QueryApiAuthTest.await(limited.close());
+    }
+  }
+
+  @Test
   void shouldRefuseATokenOfAnotherSort() {
     String token = h.http.get("/api/v1/sessions?size=5", h.analyst()).body().getString("nextSearchAfter");
     Http.Reply r = h.http.get("/api/v1/sessions?size=5&sort=alertCount&searchAfter=" + token, h.analyst());

@@ -42,6 +42,7 @@ class QueryLimitsConfigTest {
     QueryLimits l = c.limits();
     assertThat(l.pageSizeMax()).isEqualTo(200);
     assertThat(l.sessionEvents()).isEqualTo(2_000);
+    assertThat(l.fullTextSessionKeys()).isEqualTo(1_000);
     assertThat(l.sessionAlerts()).isEqualTo(500);
     assertThat(l.exportEvents()).isEqualTo(100_000);
     assertThat(l.verifyEvents()).isEqualTo(100_000);

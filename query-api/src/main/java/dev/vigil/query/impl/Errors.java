@@ -37,7 +37,6 @@ final class Errors {
         case 403 -> ApiException.forbidden("Forbidden");
         case 404 -> ApiException.notFound("No such resource: " + ctx.request().path());
         case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed");
-        case 413 -> new ApiException(413, "too_large", "Request too large");
         default -> ApiException.internal("Internal error");
       });
     } else {

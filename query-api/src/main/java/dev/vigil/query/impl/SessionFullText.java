@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.aggregations.Aggregate;
 import org.opensearch.client.opensearch._types.aggregations.AutoDateHistogramAggregate;
 import org.opensearch.client.opensearch._types.aggregations.DateHistogramBucket;
@@ -34,12 +35,17 @@ import dev.vigil.query.QueryLimits;
  * few hours); (2) the candidate sessions of those keys (with the other filters) are read; (3) those whose span
  * overlaps a bucket holding matches are the answer, which the page query then restricts to by id. Sessions of one key
  * are separated by the inactivity gap, so a bucket wider than the gap may also match a neighbouring session of the
- * same key: the result can be a little wider than exact, never narrower (within the limits below).
+ * same key: the result can be a little wider than exact, never narrower — unless a limit cut it: more matching
+ * session keys than {@code limits.full-text-session-keys} (the keys with the most recent matches are kept) or more
+ * candidate sessions than {@code limits.full-text-sessions}; the answer then carries {@code X-Vigil-Partial: true}.
  */
 final class SessionFullText {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionFullText.class);
-  static final int BUCKETS = 60;
+  static final int BUCKETS = 40;
+
+  /** The matching sessions; {@code partial} when a limit left some out (the answer says so in a header). */
+  record Matches(Set<String> ids, boolean partial) {}
 
   /** Matching time spans of one session key: [start, end) pairs in milliseconds. */
   record Spans(List<long[]> spans) {
@@ -67,16 +73,21 @@ final class SessionFullText {
     this.maxSessions = maxSessions;
   }
 
-  /** The ids of the sessions (passing the query's other filters) with an event matching {@code query.q()}. */
-  Future<Set<String>> matchingSessionIds(SessionSearchQuery query, Access access) {
+  /**
+   * The ids of the sessions (passing the query's other filters) with an event matching {@code query.q()}. When more
+   * session keys match than {@code limits.full-text-session-keys}, those with the most recent matches are kept.
+   */
+  Future<Matches> matchingSessionIds(SessionSearchQuery query, Access access) {
     return store.search(eventAggregation(query.q(), access)).compose(r -> {
       Map<String, Spans> spans = spans(r);
+      boolean keysCut = keysCut(r);
       if (spans.isEmpty()) {
-        return Future.succeededFuture(Set.of());
+        return Future.succeededFuture(new Matches(Set.of(), keysCut));
       }
       return store.search(candidates(query, access, spans.keySet())).map(c -> {
-        if (Documents.total(c) > c.hits().hits().size()) {
-          LOG.warn("Full-text session search matched {} candidate sessions, more than {} = {}: the rest are left out",
+        boolean sessionsCut = Documents.total(c) > c.hits().hits().size();
+        if (sessionsCut) {
+          LOG.info("Full-text session search matched {} candidate sessions, more than {} = {}: the rest are left out",
               Documents.total(c), QueryLimits.FULL_TEXT_SESSIONS, maxSessions);
         }
         Set<String> ids = new LinkedHashSet<>();
@@ -88,7 +99,7 @@ final class SessionFullText {
             ids.add(s.getString("id"));
           }
         }
-        return ids;
+        return new Matches(ids, keysCut || sessionsCut);
       });
     });
   }
@@ -105,7 +116,10 @@ final class SessionFullText {
         .ignoreUnavailable(true).allowNoIndices(true)
         .size(0)
         .query(x -> x.bool(bool))
-        .aggregations("keys", a -> a.terms(t -> t.field("sessionKey").size(maxKeys))
+        // the keys with the most recent matches first, so that a cut keeps what the default sort shows first
+        .aggregations("keys", a -> a.terms(t -> t.field("sessionKey").size(maxKeys)
+                .order(List.of(Map.of("last", SortOrder.Desc))))
+            .aggregations("last", m -> m.max(x -> x.field("timeMillis")))
             .aggregations("times", h -> h.autoDateHistogram(d -> d.field("time").buckets(BUCKETS))))
         .build();
   }
@@ -132,10 +146,6 @@ final class SessionFullText {
     if (keys == null || !keys.isSterms()) {
       return Map.of();
     }
-    if (keys.sterms().sumOtherDocCount() > 0) {
-      LOG.warn("Full-text session search matched events of more than {} = {} session keys: the rest are left out",
-          QueryLimits.FULL_TEXT_SESSION_KEYS, maxKeys);
-    }
     Map<String, Spans> out = new HashMap<>();
     for (StringTermsBucket key : keys.sterms().buckets().array()) {
       Aggregate times = key.aggregations().get("times");
@@ -145,6 +155,16 @@ final class SessionFullText {
       out.put(key.key(), spans(times.autoDateHistogram()));
     }
     return out;
+  }
+
+  private boolean keysCut(SearchResponse<ObjectNode> r) {
+    Aggregate keys = r.aggregations() == null ? null : r.aggregations().get("keys");
+    boolean cut = keys != null && keys.isSterms() && keys.sterms().sumOtherDocCount() > 0;
+    if (cut) {
+      LOG.info("Full-text session search matched events of more than {} = {} session keys: the older ones are left out",
+          QueryLimits.FULL_TEXT_SESSION_KEYS, maxKeys);
+    }
+    return cut;
   }
 
   static Spans spans(AutoDateHistogramAggregate histogram) {

@@ -1,6 +1,8 @@
 package dev.vigil.query.impl;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +18,7 @@ import org.opensearch.client.opensearch.core.SearchResponse;
 final class SessionSearchHandler {
 
   static final String ENDPOINT = "GET /api/v1/sessions";
+  static final String PARTIAL = "X-Vigil-Partial";
 
   private final Backend backend;
   private final SessionFullText fullText;
@@ -29,16 +32,26 @@ final class SessionSearchHandler {
   void search(RoutingContext ctx) {
     SessionSearchQuery query = SessionSearchQuery.parse(Requests.params(ctx), backend.limits().pageSizeMax());
     Access access = Requests.access(ctx);
-    Future<Set<String>> ids = query.q() == null ? Future.succeededFuture(null) : fullText.matchingSessionIds(query, access);
-    ids.compose(only -> only != null && only.isEmpty()
-            ? Future.succeededFuture(empty())
-            : backend.store().search(SessionSearch.page(backend.config().sessionsIndex(), query, access, only))
-                .map(r -> answer(query, r)))
-        .onSuccess(body -> {
-          Audit.query(ctx, ENDPOINT, query.given(), body.getJsonArray("sessions").size());
-          ctx.json(body);
-        })
-        .onFailure(ctx::fail);
+    Future<SessionFullText.Matches> matches = query.q() == null ? Future.succeededFuture(null)
+        : fullText.matchingSessionIds(query, access);
+    matches.compose(m -> {
+      Set<String> only = m == null ? null : m.ids();
+      if (m != null && m.partial()) {
+        // a limit cut the full-text matches: matching sessions (those with older matches) may be missing
+        ctx.response().putHeader(PARTIAL, "true");
+      }
+      return only != null && only.isEmpty()
+          ? Future.succeededFuture(empty())
+          : backend.store().search(SessionSearch.page(backend.config().sessionsIndex(), query, access, only))
+              .map(r -> answer(query, r));
+    }).onSuccess(body -> {
+      Map<String, Object> params = new LinkedHashMap<>(query.given());
+      if (ctx.response().headers().contains(PARTIAL)) {
+        params.put("partial", true);
+      }
+      Audit.query(ctx, ENDPOINT, params, body.getJsonArray("sessions").size());
+      ctx.json(body);
+    }).onFailure(ctx::fail);
   }
 
   private static JsonObject empty() {
