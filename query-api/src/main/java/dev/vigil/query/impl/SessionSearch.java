@@ -13,7 +13,7 @@ import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 import org.opensearch.client.opensearch.core.SearchRequest;
 
-/** The OpenSearch requests of the session search over the sessions index (field names: ISSUE6 contract). */
+/** The OpenSearch requests of the session search over the sessions index (field names: the issue-6 contract, see README). */
 final class SessionSearch {
 
   private SessionSearch() {}
