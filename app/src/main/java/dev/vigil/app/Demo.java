@@ -171,7 +171,9 @@ public final class Demo implements AutoCloseable {
         Map.entry("vigil.query.host", host),
         Map.entry("vigil.query.port", String.valueOf(s.getPort("vigil.demo.query.port", 8081))),
         Map.entry("vigil.query.opensearch.url", openSearch.httpUrl()),
-        Map.entry("vigil.query.oidc.issuer", issuer.issuerUrl())));
+        Map.entry("vigil.query.oidc.issuer", issuer.issuerUrl()),
+        // the query API verifies the sessions the demo's stream processors sign
+        Map.entry("vigil.query.signing.public-keys." + DemoStreams.KEY_ID, DemoStreams.publicKey(dir).toString())));
 
     Services.Running indexer = Services.startIndexer(vertx, wired);
     closer.register("indexer", indexer::close, 8000);
@@ -279,6 +281,8 @@ public final class Demo implements AutoCloseable {
         + "/api/v1/events?namespace=payments&size=5'");
     out.println("  curl -s -H \"Authorization: Bearer $(cat " + tok + ")\" '" + e.queryUrl()
         + "/api/v1/sessions/agent-1/events'");
+    out.println("  curl -s -H \"Authorization: Bearer $(cat " + tok + ")\" '" + e.queryUrl()
+        + "/api/v1/sessions?identity=agent-1'          # sessions; then /api/v1/sessions/<id>/transcript");
     out.println();
     out.println("Press Ctrl-C to stop.");
     out.flush();

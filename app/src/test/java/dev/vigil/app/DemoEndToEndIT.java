@@ -235,11 +235,17 @@ class DemoEndToEndIT {
   }
 
   @Test
-  void shouldRefuseQueriesWithoutAnAnalystToken() throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl() + "/api/v1/events"))
+  void shouldShowANonAnalystTokenOnlyItsOwnEvents() throws Exception {
+    kubectl(ep.kubeconfig(), "get", "pods", "-n", "payments");
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl() + "/api/v1/events?size=500"))
         .header("Authorization", "Bearer " + ep.agentToken()).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(403);
-    assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("forbidden");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(r.body()).getJsonArray("events").stream().map(JsonObject.class::cast)
+        .map(e -> e.getJsonObject("identity").getString("username"))).allMatch("agent-1"::equals);
+    HttpResponse<String> other = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl()
+            + "/api/v1/sessions/anonymous/events")).header("Authorization", "Bearer " + ep.agentToken()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(other.statusCode()).isEqualTo(404);
   }
 
   private static JsonObject awaitEvents(String query, java.util.function.Predicate<List<JsonObject>> done) throws Exception {
