@@ -26,7 +26,7 @@ final class CallSteps {
         llm ? LlmSteps.promptTitle(base) : Kubectl.render(base));
     main.decision = decision(request);
     main.status = status(end != null ? end : error);
-    main.detail = llm && !denied ? LlmSteps.promptDetail(request) : outcome(end, error);
+    main.detail = llm && !denied ? LlmSteps.promptDetail(request) : withBody(outcome(end, error), request);
     boolean replayable = frames.stream().anyMatch(CallSteps::isExecFrame);
     main.execReplay = replayable ? castUrl : null;
     events.forEach(e -> main.eventIds.add(e.getString("eventId")));
@@ -75,6 +75,16 @@ final class CallSteps {
     } catch (NumberFormatException e) {
       return null; // a status that is not a number is not shown
     }
+  }
+
+  /** What a write sent (its masked request body, capped) after the outcome, so the story shows what was created. */
+  private static String withBody(String outcome, JsonObject request) {
+    String body = request == null ? null : Bodies.text(request);
+    if (body == null || body.isBlank()) {
+      return outcome;
+    }
+    String sent = "sent: " + Bodies.cap(body);
+    return outcome == null ? sent : outcome + "\n" + sent;
   }
 
   static String outcome(JsonObject end, JsonObject error) {
