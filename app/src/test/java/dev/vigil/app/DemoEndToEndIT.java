@@ -54,7 +54,11 @@ class DemoEndToEndIT {
         "vigil.demo.opensearch.port", "0",
         "vigil.demo.oidc.port", "0",
         "vigil.demo.proxy.port", "0",
-        "vigil.demo.query.port", "0")));
+        "vigil.demo.query.port", "0",
+        // sessions close 6 s after the agent's last call, so one test can verify a closed, signed session
+        "vigil.streams.session.inactivity-gap", "5s",
+        "vigil.streams.session.grace", "1s",
+        "vigil.streams.session.update-interval", "1s")));
     ep = demo.endpoints();
   }
 
@@ -176,7 +180,7 @@ class DemoEndToEndIT {
           SessionSummary s = VigilSerdes.sessions().decode(r.value());
           if (s.getSessionKey().equals("agent-1") && s.getCountsByResource().containsKey("services")) {
             assertThat(r.key()).isEqualTo(s.getSessionId()).startsWith("agent-1#");
-            assertThat(s.getStatus()).as("the demo closes a session 2 min after its last call").isEqualTo(SessionStatus.OPEN);
+            assertThat(s.getStatus()).as("the first summary of a session is an OPEN update").isEqualTo(SessionStatus.OPEN);
             assertThat(s.getHeadDigest()).hasSize(64);
             return;
           }
@@ -219,6 +223,24 @@ class DemoEndToEndIT {
   }
 
   @Test
+  void shouldVerifyAClosedSessionEndToEnd() throws Exception {
+    Proc get = kubectl(ep.kubeconfig(), "get", "serviceaccounts", "-n", "payments");
+    assertThat(get.exit()).as(get.toString()).isZero();
+    // the streams chain and sign the session; the indexer stores every event's raw record; the query API re-verifies
+    JsonObject found = awaitJson("/api/v1/sessions?identity=agent-1&status=CLOSED&resource=serviceaccounts",
+        body -> body.getJsonArray("sessions") != null && !body.getJsonArray("sessions").isEmpty(), 60);
+    String sessionId = found.getJsonArray("sessions").getJsonObject(0).getString("sessionId");
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl() + "/api/v1/sessions/"
+        + enc(sessionId) + "/verify")).POST(HttpRequest.BodyPublishers.noBody())
+        .header("Authorization", "Bearer " + ep.analystTokenValue()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonObject verdict = new JsonObject(r.body());
+    assertThat(verdict.getBoolean("verified")).as(verdict.encodePrettily()).isTrue();
+    assertThat(verdict.getBoolean("signatureValid")).isTrue();
+    assertThat(verdict.getString("computedHead")).isEqualTo(verdict.getString("headDigest"));
+  }
+
+  @Test
   void shouldRejectAnInvalidTokenWithoutForwardingAndRecordTheAttempt() throws Exception {
     Path bad = dir.resolve("bad-kubeconfig");
     Kubeconfigs.write(bad, "vigil-demo", ep.proxyUrl(), Files.readString(ep.caCert()), "mallory", "not-a-jwt");
@@ -239,7 +261,7 @@ class DemoEndToEndIT {
     kubectl(ep.kubeconfig(), "get", "pods", "-n", "payments");
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl() + "/api/v1/events?size=500"))
         .header("Authorization", "Bearer " + ep.agentToken()).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(new JsonObject(r.body()).getJsonArray("events").stream().map(JsonObject.class::cast)
         .map(e -> e.getJsonObject("identity").getString("username"))).allMatch("agent-1"::equals);
     HttpResponse<String> other = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl()
@@ -261,7 +283,12 @@ class DemoEndToEndIT {
   }
 
   private static JsonObject awaitJson(String pathAndQuery, java.util.function.Predicate<JsonObject> done) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    return awaitJson(pathAndQuery, done, 30);
+  }
+
+  private static JsonObject awaitJson(String pathAndQuery, java.util.function.Predicate<JsonObject> done, int seconds)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     JsonObject last = null;
     while (System.nanoTime() < deadline) {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl() + pathAndQuery))
