@@ -71,6 +71,9 @@ public final class ProxyConfig {
   public static final String POLICY_LABEL_CACHE_MAX_ENTRIES = "vigil.proxy.policy.label-cache-max-entries";
   public static final String POLICY_LABEL_LOOKUP_TIMEOUT = "vigil.proxy.policy.label-lookup-timeout";
   public static final String MASKING_KEY_FILE = "vigil.proxy.masking.key-file";
+  public static final String LLM_SECRET_FINGERPRINTS_TTL = "vigil.proxy.llm.secret-fingerprints.ttl";
+  public static final String LLM_SECRET_FINGERPRINTS_MAX_PER_SESSION = "vigil.proxy.llm.secret-fingerprints.max-per-session";
+  public static final String LLM_SECRET_FINGERPRINTS_MAX_SESSIONS = "vigil.proxy.llm.secret-fingerprints.max-sessions";
 
   private final String host;
   private final int port;
@@ -112,6 +115,7 @@ public final class ProxyConfig {
   private final int labelCacheMaxEntries;
   private final Duration labelLookupTimeout;
   private final java.nio.file.Path maskingKeyFile;
+  private final SecretFingerprintsConfig secretFingerprints;
 
   private ProxyConfig(Settings s) {
     this.host = s.get(HOST, "127.0.0.1");
@@ -175,6 +179,7 @@ public final class ProxyConfig {
     this.labelCacheMaxEntries = s.getInt(POLICY_LABEL_CACHE_MAX_ENTRIES, 10_000, 1, 10_000_000);
     this.labelLookupTimeout = positive(s, POLICY_LABEL_LOOKUP_TIMEOUT, Duration.ofSeconds(2));
     this.maskingKeyFile = s.getPath(MASKING_KEY_FILE, null);
+    this.secretFingerprints = SecretFingerprintsConfig.parse(s);
   }
 
   /** Reads and validates the {@code vigil.proxy.*} keys of {@code settings}. */
@@ -281,6 +286,8 @@ public final class ProxyConfig {
   public Duration labelLookupTimeout() { return labelLookupTimeout; }
   /** The file holding the fingerprint HMAC key (at least 32 bytes), or null (random key per process). */
   public java.nio.file.Path maskingKeyFile() { return maskingKeyFile; }
+  /** The bounds of the per-session Secret fingerprints behind the guardrail {@code no-secret-in-llm-prompt}. */
+  public SecretFingerprintsConfig secretFingerprints() { return secretFingerprints; }
 
   @Override
   public String toString() {
@@ -304,7 +311,7 @@ public final class ProxyConfig {
         + ", recordingQueueMaxBytes=" + recordingQueueMaxBytes
         + ", policyFile=" + policyFile + ", labelCacheTtl=" + labelCacheTtl
         + ", labelCacheMaxEntries=" + labelCacheMaxEntries + ", labelLookupTimeout=" + labelLookupTimeout
-        + ", maskingKeyFile=" + maskingKeyFile
+        + ", maskingKeyFile=" + maskingKeyFile + ", secretFingerprints=" + secretFingerprints
         + ", kafkaProducer=" + shown + "}";
   }
 }

@@ -72,7 +72,8 @@ public final class VigilProxyImpl implements VigilProxy {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    EventFactory events = new EventFactory(config.gatewayId(), sessions, System::currentTimeMillis, governance.masking());
+    EventFactory events = new EventFactory(config.gatewayId(), sessions, System::currentTimeMillis, governance.masking(),
+        governance.secretFingerprints());
     CallRecorder recorder = new CallRecorder(events, sink, System::nanoTime);
     UpstreamOrigin origin = new UpstreamOrigin(vertx, target, config.upstreamConnectTimeout(),
         config.upstreamIdleTimeout(), config.upstreamMaxConnections());
@@ -122,6 +123,11 @@ public final class VigilProxyImpl implements VigilProxy {
           webSockets.close();
           governance.close();
         });
+  }
+
+  /** The Secret values each session read (fingerprints), as the LLM channel checks them. */
+  SecretFingerprints secretFingerprints() {
+    return governance.secretFingerprints();
   }
 
   @Override
