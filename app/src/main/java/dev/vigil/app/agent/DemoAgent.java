@@ -68,6 +68,11 @@ public final class DemoAgent {
       err.println(AgentOptions.USAGE);
       return 2;
     }
+    if (!Files.isReadable(options.kubeconfig())) {
+      err.println("vigil demo-agent: no kubeconfig at " + options.kubeconfig() + ": start `./vigil demo` first "
+          + "(or give --dir / --kubeconfig)");
+      return 1;
+    }
     Vertx vertx = Vertx.vertx();
     Path tmp = null;
     try {
