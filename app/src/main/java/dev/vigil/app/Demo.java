@@ -34,9 +34,9 @@ import io.vertx.core.Vertx;
 
 /**
  * {@code vigil demo}: the whole pipeline in one JVM on loopback — embedded Kafka and OpenSearch, kube-sim as the
- * Kubernetes API server, a development OIDC issuer, the proxy, the indexer, the stream processors (see
- * {@link DemoStreams}) and the query API. Development only: the CA, the issuer and kube-sim exist so that the real
- * gateway code paths can be exercised on one machine.
+ * Kubernetes API server, llm-sim as the LLM provider (see {@link DemoLlm}), a development OIDC issuer, the proxy, the
+ * indexer, the stream processors (see {@link DemoStreams}) and the query API. Development only: the CA, the issuer,
+ * kube-sim and llm-sim exist so that the real gateway code paths can be exercised on one machine.
  */
 public final class Demo implements AutoCloseable {
 
@@ -45,9 +45,9 @@ public final class Demo implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Where the demo wrote what a user needs, and where each part listens. */
-  public record Endpoints(Path dir, Path kubeconfig, Path analystToken, Path caCert, String proxyUrl, String queryUrl,
-      String issuerUrl, String kubeSimUrl, String kafkaBootstrap, String openSearchUrl, String agentToken,
-      String analystTokenValue, long readyMillis) {}
+  public record Endpoints(Path dir, Path kubeconfig, Path analystToken, Path agentTokenFile, Path caCert,
+      String proxyUrl, String queryUrl, String issuerUrl, String kubeSimUrl, String llmSimUrl, String kafkaBootstrap,
+      String openSearchUrl, String agentToken, String analystTokenValue, long readyMillis) {}
 
   private final Closer closer = new Closer(4000);
   private Endpoints endpoints;
@@ -138,6 +138,9 @@ public final class Demo implements AutoCloseable {
     closer.register("kube-sim", () -> await(kubeSim.close()));
     Path upstreamKubeconfig = Kubeconfigs.write(dir.resolve("gateway").resolve("upstream-kubeconfig"), "kube-sim",
         kubeSim.url(), pki.caCertPem(), "vigil-gateway", upstreamToken);
+    // The LLM upstream: llm-sim with a generated provider key that, like the upstream kubeconfig, only the proxy reads.
+    DemoLlm llm = DemoLlm.start(vertx, s, dir);
+    closer.register("llm-sim", llm::close);
 
     // The example policy (reloaded on change) and the gateway's fingerprint key, both kept by the gateway only.
     Path policy = dir.resolve("policy.yaml");
@@ -154,7 +157,7 @@ public final class Demo implements AutoCloseable {
     }
 
     String host = "127.0.0.1";
-    Settings wired = s.withDefaults(Map.ofEntries(
+    Settings wired = s.withDefaults(llm.proxySettings()).withDefaults(Map.ofEntries(
         Map.entry("vigil.proxy.host", host),
         Map.entry("vigil.proxy.port", String.valueOf(s.getPort("vigil.demo.proxy.port", 8443))),
         Map.entry("vigil.proxy.tls.cert-file", proxyTls.certFile().toString()),
@@ -171,7 +174,9 @@ public final class Demo implements AutoCloseable {
         Map.entry("vigil.query.host", host),
         Map.entry("vigil.query.port", String.valueOf(s.getPort("vigil.demo.query.port", 8081))),
         Map.entry("vigil.query.opensearch.url", openSearch.httpUrl()),
-        Map.entry("vigil.query.oidc.issuer", issuer.issuerUrl())));
+        Map.entry("vigil.query.oidc.issuer", issuer.issuerUrl()),
+        // the query API verifies the sessions the demo's stream processors sign
+        Map.entry("vigil.query.signing.public-keys." + DemoStreams.KEY_ID, DemoStreams.publicKey(dir).toString())));
 
     Services.Running indexer = Services.startIndexer(vertx, wired);
     closer.register("indexer", indexer::close, 8000);
@@ -188,6 +193,8 @@ public final class Demo implements AutoCloseable {
         agentToken);
     Path analystTokenFile = dir.resolve("analyst.token");
     Kubeconfigs.writePrivate(analystTokenFile, analystToken + "\n");
+    Path agentTokenFile = dir.resolve("agent.token"); // the same token as in the kubeconfig, for LLM clients
+    Kubeconfigs.writePrivate(agentTokenFile, agentToken + "\n");
 
     try {
       streamsFuture.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -196,9 +203,9 @@ public final class Demo implements AutoCloseable {
     }
 
     long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-    endpoints = new Endpoints(dir, kubeconfig, analystTokenFile, caCert, proxyUrl, "http://" + host + ":" + query.port(),
-        issuer.issuerUrl(), kubeSim.url(), kafka.bootstrapServers(), openSearch.httpUrl(), agentToken, analystToken,
-        readyMillis);
+    endpoints = new Endpoints(dir, kubeconfig, analystTokenFile, agentTokenFile, caCert, proxyUrl,
+        "http://" + host + ":" + query.port(), issuer.issuerUrl(), kubeSim.url(), llm.url(), kafka.bootstrapServers(),
+        openSearch.httpUrl(), agentToken, analystToken, readyMillis);
     LOG.info("Demo started in {} ms", readyMillis);
   }
 
@@ -227,7 +234,8 @@ public final class Demo implements AutoCloseable {
 
   /** Runs the demo until the JVM is asked to stop (Ctrl-C / SIGTERM). */
   static int runUntilInterrupted(Settings settings, PrintStream out) {
-    out.println("Starting the Vigil demo (development only: dev CA, dev OIDC issuer, kube-sim as the Kubernetes API) ...");
+    out.println("Starting the Vigil demo (development only: dev CA, dev OIDC issuer, kube-sim as the Kubernetes API, "
+        + "llm-sim as the LLM provider) ...");
     Demo demo;
     try {
       demo = start(settings);
@@ -245,46 +253,12 @@ public final class Demo implements AutoCloseable {
       stopped.countDown();
       org.apache.logging.log4j.LogManager.shutdown();
     }, "vigil-demo-shutdown"));
-    printReady(demo.endpoints(), out);
+    DemoBanner.print(demo.endpoints(), out);
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     return 0;
-  }
-
-  static void printReady(Endpoints e, PrintStream out) {
-    Path cwd = Path.of("").toAbsolutePath();
-    String kc = rel(cwd, e.kubeconfig());
-    String tok = rel(cwd, e.analystToken());
-    out.println();
-    out.println("Vigil demo ready in " + String.format("%.1f", e.readyMillis() / 1000.0) + " s");
-    out.println("  proxy (Kubernetes API for agents)  " + e.proxyUrl());
-    out.println("  query API (analysts)               " + e.queryUrl());
-    out.println("  dev OIDC issuer                    " + e.issuerUrl());
-    out.println("  kube-sim (upstream, dev only)      " + e.kubeSimUrl());
-    out.println("  Kafka bootstrap                    " + e.kafkaBootstrap() + "   topic " + Topics.EVENTS);
-    out.println("  OpenSearch                         " + e.openSearchUrl());
-    out.println("  stream processors                  sessions on " + Topics.SESSIONS + ", alerts on " + Topics.ALERTS
-        + "   (signatures verify with " + rel(cwd, DemoStreams.publicKey(e.dir())) + ");");
-    out.println("                                     alerts are also POSTed to a signed demo webhook that prints them here");
-    out.println("  agent kubeconfig                   " + kc + "   (identity agent-1, group ai-agents)");
-    out.println("  analyst token                      " + tok + "   (identity analyst-1, group vigil-analysts)");
-    out.println();
-    out.println("Try:");
-    out.println("  kubectl --kubeconfig " + kc + " get pods -n payments");
-    out.println("  kubectl --kubeconfig " + kc + " exec -n payments deploy/payments-api -- env      # strict rule; raises exec-into-pod");
-    out.println("  curl -s -H \"Authorization: Bearer $(cat " + tok + ")\" '" + e.queryUrl()
-        + "/api/v1/events?namespace=payments&size=5'");
-    out.println("  curl -s -H \"Authorization: Bearer $(cat " + tok + ")\" '" + e.queryUrl()
-        + "/api/v1/sessions/agent-1/events'");
-    out.println();
-    out.println("Press Ctrl-C to stop.");
-    out.flush();
-  }
-
-  private static String rel(Path cwd, Path p) {
-    return p.startsWith(cwd) ? cwd.relativize(p).toString() : p.toString();
   }
 }

@@ -8,8 +8,8 @@ import java.security.KeyPair;
 import java.util.Map;
 
 import dev.vigil.common.Settings;
+import dev.vigil.schema.chain.Ed25519Keys;
 import dev.vigil.streams.StreamsSettings;
-import dev.vigil.streams.session.Ed25519Keys;
 
 /**
  * The demo's stream-processor settings: an Ed25519 signing key generated once under {@code <demo dir>/streams/}

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.vigil.app.agent.DemoAgent;
 import dev.vigil.common.ConfigException;
 import dev.vigil.common.Settings;
 
@@ -28,6 +29,9 @@ public final class Vigil {
       return args.length == 0 ? 2 : 0;
     }
     String command = args[0];
+    if (command.equals("demo-agent")) {
+      return DemoAgent.run(List.of(args).subList(1, args.length), out, err); // its own options, not settings
+    }
     Settings settings;
     try {
       settings = parse(List.of(args).subList(1, args.length));
@@ -88,11 +92,14 @@ public final class Vigil {
 
   private static void usage(PrintStream out) {
     out.println("usage: vigil <command> [--config FILE] [--set key=value ...]");
+    out.println("       vigil demo-agent [--llm-url URL --llm-key-file FILE] [--session NAME] ...   (--help for all)");
     out.println();
     out.println("commands:");
-    out.println("  demo       everything in one JVM: embedded Kafka and OpenSearch, kube-sim, a dev OIDC issuer,");
+    out.println("  demo       everything in one JVM: embedded Kafka and OpenSearch, kube-sim, llm-sim, a dev OIDC issuer,");
     out.println("             the proxy (https://127.0.0.1:8443), the indexer, the stream processors and the query API");
     out.println("             (http://127.0.0.1:8081)");
+    out.println("  demo-agent a scripted agent against a running demo: asks the model through the proxy, runs its kubectl");
+    out.println("             calls through the proxy, then pastes a Secret into a prompt (the gateway refuses it)");
     out.println("  proxy      the Kubernetes gateway (vigil.proxy.* settings)");
     out.println("  indexer    Kafka -> OpenSearch (vigil.indexer.* settings)");
     out.println("  query-api  search API for analysts (vigil.query.* settings)");

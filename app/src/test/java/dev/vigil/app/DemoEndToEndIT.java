@@ -1,6 +1,8 @@
 package dev.vigil.app;
 
+import static dev.vigil.app.DemoKubectl.kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.vigil.app.DemoKubectl.Proc;
 import dev.vigil.common.Settings;
 import dev.vigil.schema.SessionStatus;
 import dev.vigil.schema.SessionSummary;
@@ -54,7 +58,11 @@ class DemoEndToEndIT {
         "vigil.demo.opensearch.port", "0",
         "vigil.demo.oidc.port", "0",
         "vigil.demo.proxy.port", "0",
-        "vigil.demo.query.port", "0")));
+        "vigil.demo.query.port", "0",
+        // sessions close 6 s after the agent's last call, so one test can verify a closed, signed session
+        "vigil.streams.session.inactivity-gap", "5s",
+        "vigil.streams.session.grace", "1s",
+        "vigil.streams.session.update-interval", "1s")));
     ep = demo.endpoints();
   }
 
@@ -176,7 +184,7 @@ class DemoEndToEndIT {
           SessionSummary s = VigilSerdes.sessions().decode(r.value());
           if (s.getSessionKey().equals("agent-1") && s.getCountsByResource().containsKey("services")) {
             assertThat(r.key()).isEqualTo(s.getSessionId()).startsWith("agent-1#");
-            assertThat(s.getStatus()).as("the demo closes a session 2 min after its last call").isEqualTo(SessionStatus.OPEN);
+            assertThat(s.getStatus()).as("the first summary of a session is an OPEN update").isEqualTo(SessionStatus.OPEN);
             assertThat(s.getHeadDigest()).hasSize(64);
             return;
           }
@@ -219,6 +227,24 @@ class DemoEndToEndIT {
   }
 
   @Test
+  void shouldVerifyAClosedSessionEndToEnd() throws Exception {
+    Proc get = kubectl(ep.kubeconfig(), "get", "serviceaccounts", "-n", "payments");
+    assertThat(get.exit()).as(get.toString()).isZero();
+    // the streams chain and sign the session; the indexer stores every event's raw record; the query API re-verifies
+    JsonObject found = awaitJson("/api/v1/sessions?identity=agent-1&status=CLOSED&resource=serviceaccounts",
+        body -> body.getJsonArray("sessions") != null && !body.getJsonArray("sessions").isEmpty(), 60);
+    String sessionId = found.getJsonArray("sessions").getJsonObject(0).getString("sessionId");
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl() + "/api/v1/sessions/"
+        + enc(sessionId) + "/verify")).POST(HttpRequest.BodyPublishers.noBody())
+        .header("Authorization", "Bearer " + ep.analystTokenValue()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonObject verdict = new JsonObject(r.body());
+    assertThat(verdict.getBoolean("verified")).as(verdict.encodePrettily()).isTrue();
+    assertThat(verdict.getBoolean("signatureValid")).isTrue();
+    assertThat(verdict.getString("computedHead")).isEqualTo(verdict.getString("headDigest"));
+  }
+
+  @Test
   void shouldRejectAnInvalidTokenWithoutForwardingAndRecordTheAttempt() throws Exception {
     Path bad = dir.resolve("bad-kubeconfig");
     Kubeconfigs.write(bad, "vigil-demo", ep.proxyUrl(), Files.readString(ep.caCert()), "mallory", "not-a-jwt");
@@ -235,11 +261,35 @@ class DemoEndToEndIT {
   }
 
   @Test
-  void shouldRefuseQueriesWithoutAnAnalystToken() throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl() + "/api/v1/events"))
+  void shouldShowANonAnalystTokenOnlyItsOwnEvents() throws Exception {
+    kubectl(ep.kubeconfig(), "get", "pods", "-n", "payments");
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl() + "/api/v1/events?size=500"))
         .header("Authorization", "Bearer " + ep.agentToken()).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(403);
-    assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("forbidden");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(new JsonObject(r.body()).getJsonArray("events").stream().map(JsonObject.class::cast)
+        .map(e -> e.getJsonObject("identity").getString("username"))).allMatch("agent-1"::equals);
+    HttpResponse<String> other = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl()
+            + "/api/v1/sessions/anonymous/events")).header("Authorization", "Bearer " + ep.agentToken()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(other.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void shouldWireLlmSimAsTheGatewaysLlmUpstreamWithAKeyOnlyTheGatewayReads() throws Exception {
+    Path key = dir.resolve("gateway").resolve("llm-provider.key");
+    assertThat(Files.getPosixFilePermissions(key)).containsOnly(PosixFilePermission.OWNER_READ,
+        PosixFilePermission.OWNER_WRITE);
+    HttpRequest.Builder models = HttpRequest.newBuilder(URI.create(ep.llmSimUrl() + "/v1/models"))
+        .header("anthropic-version", "2023-06-01");
+    assertThat(HTTP.send(models.header("x-api-key", ep.agentToken()).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode()).as("the agent's token is no provider key").isEqualTo(401);
+    assertThat(Files.readString(ep.agentTokenFile()).strip()).isEqualTo(ep.agentToken());
+
+    // Through the gateway: needs the proxy's /llm/anthropic route (issue 7, proxy side); until then this part is skipped.
+    assumeTrue(DemoLlmChecks.proxyHasLlmRoute(ep), "the proxy has no LLM route yet");
+    DemoLlmChecks.AgentRun run = DemoLlmChecks.demoAgent("--dir", dir.toString(), "--session", "e2e-agent");
+    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(run.out()).contains("REFUSED by Vigil (403 permission_error)");
   }
 
   private static JsonObject awaitEvents(String query, java.util.function.Predicate<List<JsonObject>> done) throws Exception {
@@ -255,7 +305,12 @@ class DemoEndToEndIT {
   }
 
   private static JsonObject awaitJson(String pathAndQuery, java.util.function.Predicate<JsonObject> done) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    return awaitJson(pathAndQuery, done, 30);
+  }
+
+  private static JsonObject awaitJson(String pathAndQuery, java.util.function.Predicate<JsonObject> done, int seconds)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     JsonObject last = null;
     while (System.nanoTime() < deadline) {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ep.queryUrl() + pathAndQuery))
@@ -269,21 +324,6 @@ class DemoEndToEndIT {
       Thread.sleep(250);
     }
     throw new AssertionError("Query " + pathAndQuery + " never matched; last answer: " + last);
-  }
-
-  record Proc(int exit, String stdout, String stderr) {}
-
-  static Proc kubectl(Path kubeconfig, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "--request-timeout=20s"));
-    cmd.addAll(List.of(args));
-    Path out = Files.createTempFile("kubectl", ".out");
-    Path err = Files.createTempFile("kubectl", ".err");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("kubectl timed out: " + cmd);
-    }
-    return new Proc(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
   static String enc(String s) {

@@ -72,6 +72,9 @@ public final class ProxyConfig {
   public static final String POLICY_LABEL_CACHE_MAX_ENTRIES = "vigil.proxy.policy.label-cache-max-entries";
   public static final String POLICY_LABEL_LOOKUP_TIMEOUT = "vigil.proxy.policy.label-lookup-timeout";
   public static final String MASKING_KEY_FILE = "vigil.proxy.masking.key-file";
+  public static final String LLM_SECRET_FINGERPRINTS_TTL = "vigil.proxy.llm.secret-fingerprints.ttl";
+  public static final String LLM_SECRET_FINGERPRINTS_MAX_PER_SESSION = "vigil.proxy.llm.secret-fingerprints.max-per-session";
+  public static final String LLM_SECRET_FINGERPRINTS_MAX_SESSIONS = "vigil.proxy.llm.secret-fingerprints.max-sessions";
 
   private final String host;
   private final int port;
@@ -114,6 +117,7 @@ public final class ProxyConfig {
   private final Duration labelLookupTimeout;
   private final java.nio.file.Path maskingKeyFile;
   private final LlmConfig llm;
+  private final SecretFingerprintsConfig secretFingerprints;
 
   private ProxyConfig(Settings s) {
     this.host = s.get(HOST, "127.0.0.1");
@@ -178,6 +182,7 @@ public final class ProxyConfig {
     this.labelLookupTimeout = positive(s, POLICY_LABEL_LOOKUP_TIMEOUT, Duration.ofSeconds(2));
     this.maskingKeyFile = s.getPath(MASKING_KEY_FILE, null);
     this.llm = LlmConfig.from(s);
+    this.secretFingerprints = SecretFingerprintsConfig.parse(s);
   }
 
   /** Reads and validates the {@code vigil.proxy.*} keys of {@code settings}. */
@@ -286,6 +291,8 @@ public final class ProxyConfig {
   public java.nio.file.Path maskingKeyFile() { return maskingKeyFile; }
   /** The LLM channel's settings ({@code vigil.proxy.llm.*}); no provider enabled unless configured. */
   public LlmConfig llm() { return llm; }
+  /** The bounds of the per-session Secret fingerprints behind the guardrail {@code no-secret-in-llm-prompt}. */
+  public SecretFingerprintsConfig secretFingerprints() { return secretFingerprints; }
 
   @Override
   public String toString() {
@@ -309,7 +316,7 @@ public final class ProxyConfig {
         + ", recordingQueueMaxBytes=" + recordingQueueMaxBytes
         + ", policyFile=" + policyFile + ", labelCacheTtl=" + labelCacheTtl
         + ", labelCacheMaxEntries=" + labelCacheMaxEntries + ", labelLookupTimeout=" + labelLookupTimeout
-        + ", maskingKeyFile=" + maskingKeyFile + ", llm=" + llm
+        + ", maskingKeyFile=" + maskingKeyFile + ", secretFingerprints=" + secretFingerprints + ", llm=" + llm
         + ", kafkaProducer=" + shown + "}";
   }
 }

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import dev.vigil.common.ConfigException;
 import dev.vigil.common.Settings;
+import dev.vigil.indexer.IndexerConfig;
 import dev.vigil.indexer.OpenSearchClients;
 
 /**
@@ -37,6 +38,11 @@ public final class QueryApiConfig {
   public static final String TLS_CERT_FILE = PREFIX + "tls.cert-file";
   public static final String TLS_KEY_FILE = PREFIX + "tls.key-file";
   public static final String ALLOW_INSECURE_HTTP = PREFIX + "allow-insecure-http";
+  public static final String SESSIONS_INDEX = PREFIX + "sessions-index";
+  public static final String ALERTS_INDEX = PREFIX + "alerts-index";
+  public static final String USERNAME_CLAIM = PREFIX + "oidc.username-claim";
+  public static final String USERNAME_PREFIX = PREFIX + "oidc.username-prefix";
+  public static final String VERIFY_MAX_BODY_CHARS = PREFIX + "verify.max-body-chars";
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8081;
@@ -45,8 +51,13 @@ public final class QueryApiConfig {
   public static final String DEFAULT_AUDIENCE = "vigil";
   public static final String DEFAULT_GROUPS_CLAIM = "groups";
   public static final String DEFAULT_ANALYST_GROUP = "vigil-analysts";
+  public static final String DEFAULT_SESSIONS_INDEX = "vigil-sessions";
+  public static final String DEFAULT_ALERTS_INDEX = "vigil-alerts";
+  /** The gateway's default username claim ({@code vigil.proxy.oidc.username-claim}). */
+  public static final String DEFAULT_USERNAME_CLAIM = "sub";
 
   private static final Pattern INDEX_PATTERN_SYNTAX = Pattern.compile("[a-z0-9*][a-z0-9*._-]*(,[a-z0-9*][a-z0-9*._-]*)*");
+  private static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,254}");
   private static final Pattern CLAIM_PATH = Pattern.compile("[A-Za-z0-9_:/-]+(\\.[A-Za-z0-9_:/-]+)*");
 
   private final String host;
@@ -62,6 +73,13 @@ public final class QueryApiConfig {
   private final Path tlsCertFile;
   private final Path tlsKeyFile;
   private final boolean allowInsecureHttp;
+  private final String sessionsIndex;
+  private final String alertsIndex;
+  private final String usernameClaim;
+  private final String usernamePrefix;
+  private final int verifyMaxBodyChars;
+  private final QueryLimits limits;
+  private final SigningKeys signingKeys;
 
   private QueryApiConfig(Settings s) {
     this.host = nonBlank(HOST, s.get(HOST, DEFAULT_HOST));
@@ -99,6 +117,20 @@ public final class QueryApiConfig {
           + groupsClaim + "'");
     }
     this.analystGroup = nonBlank(ANALYST_GROUP, s.get(ANALYST_GROUP, DEFAULT_ANALYST_GROUP));
+    this.usernameClaim = s.get(USERNAME_CLAIM, DEFAULT_USERNAME_CLAIM).strip();
+    if (!CLAIM_PATH.matcher(usernameClaim).matches() || usernameClaim.contains(".")) {
+      throw new ConfigException("Setting " + USERNAME_CLAIM + " must be a claim name such as sub or preferred_username, was '"
+          + usernameClaim + "'");
+    }
+    String prefix = s.get(USERNAME_PREFIX, "");
+    this.usernamePrefix = prefix.equals("-") ? "" : prefix;
+    this.sessionsIndex = indexName(SESSIONS_INDEX, s.get(SESSIONS_INDEX, DEFAULT_SESSIONS_INDEX));
+    this.alertsIndex = indexName(ALERTS_INDEX, s.get(ALERTS_INDEX, DEFAULT_ALERTS_INDEX));
+    // the indexer's body cap, needed to re-derive a stored document from its raw record (same settings file)
+    int indexerCap = s.getInt(IndexerConfig.MAX_BODY_CHARS, IndexerConfig.DEFAULT_MAX_BODY_CHARS, 0, 10_000_000);
+    this.verifyMaxBodyChars = s.getInt(VERIFY_MAX_BODY_CHARS, indexerCap, 0, 10_000_000);
+    this.limits = QueryLimits.from(s);
+    this.signingKeys = SigningKeys.from(s);
   }
 
   /** Reads and validates the {@code vigil.query.*} keys. */
@@ -127,6 +159,14 @@ public final class QueryApiConfig {
       throw new ConfigException("Setting " + OIDC_ISSUER + " must be an https:// URL: its signing keys decide who is an "
           + "analyst, so they are not fetched over plain HTTP (allowed only for a loopback issuer such as "
           + "http://127.0.0.1:8180), was '" + v + "'");
+    }
+    return v;
+  }
+
+  private static String indexName(String key, String value) {
+    String v = value.strip();
+    if (!INDEX_NAME.matcher(v).matches()) {
+      throw new ConfigException("Setting " + key + " must be a lower-case index name, was '" + v + "'");
     }
     return v;
   }
@@ -185,6 +225,29 @@ public final class QueryApiConfig {
   /** Plain HTTP was explicitly allowed on a non-loopback host (TLS terminated in front). */
   public boolean allowInsecureHttp() { return allowInsecureHttp; }
 
+  /** The sessions index (one document per session, id = sessionId), default {@code vigil-sessions}. */
+  public String sessionsIndex() { return sessionsIndex; }
+
+  /** The alerts index (id = alertId), default {@code vigil-alerts}. */
+  public String alertsIndex() { return alertsIndex; }
+
+  /**
+   * The claim that, with {@link #usernamePrefix()}, gives the caller's username as the gateway maps it: a caller outside
+   * the analyst group sees the sessions, events and alerts whose {@code identity.username} is that name.
+   */
+  public String usernameClaim() { return usernameClaim; }
+
+  /** Prepended to the username claim, as the gateway's {@code oidc.username-prefix} does; empty by default. */
+  public String usernamePrefix() { return usernamePrefix; }
+
+  /** The indexer's body cap ({@code vigil.indexer.max-body-chars}) with which stored documents are re-derived. */
+  public int verifyMaxBodyChars() { return verifyMaxBodyChars; }
+
+  public QueryLimits limits() { return limits; }
+
+  /** Public keys verifying closed sessions' signatures, by key id. */
+  public SigningKeys signingKeys() { return signingKeys; }
+
   @Override
   public String toString() {
     return "QueryApiConfig{listen=" + (tls() ? "https://" : "http://") + host + ":" + port
@@ -192,6 +255,9 @@ public final class QueryApiConfig {
         + (allowInsecureHttp ? ", allowInsecureHttp=true" : "") + ", opensearch=" + openSearchUrl
         + (openSearchUsername == null ? "" : ", opensearchUser=" + openSearchUsername + ", opensearchPassword=****")
         + ", indexPattern=" + indexPattern + ", issuer=" + oidcIssuer + ", audience=" + oidcAudience
-        + ", groupsClaim=" + groupsClaim + ", analystGroup=" + analystGroup + '}';
+        + ", groupsClaim=" + groupsClaim + ", analystGroup=" + analystGroup + ", usernameClaim=" + usernameClaim
+        + (usernamePrefix.isEmpty() ? "" : ", usernamePrefix=" + usernamePrefix) + ", sessionsIndex=" + sessionsIndex
+        + ", alertsIndex=" + alertsIndex + ", verifyMaxBodyChars=" + verifyMaxBodyChars + ", " + limits
+        + ", signingKeys=" + signingKeys + '}';
   }
 }

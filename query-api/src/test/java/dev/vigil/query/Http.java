@@ -13,6 +13,10 @@ import io.vertx.core.json.JsonObject;
 final class Http {
 
   record Reply(int status, JsonObject body, HttpResponse<String> raw) {
+    String text() {
+      return raw.body();
+    }
+
     String header(String name) {
       return raw.headers().firstValue(name).orElse(null);
     }
@@ -24,6 +28,10 @@ final class Http {
 
   Http(int port) {
     this.base = "http://127.0.0.1:" + port;
+  }
+
+  Reply post(String pathAndQuery, String token) {
+    return send("POST", pathAndQuery, token, null);
   }
 
   Reply get(String pathAndQuery, String token) {
@@ -41,7 +49,8 @@ final class Http {
     }
     try {
       HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      JsonObject body = r.body() == null || r.body().isBlank() ? null : new JsonObject(r.body());
+      boolean json = r.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+      JsonObject body = !json || r.body() == null || r.body().isBlank() ? null : new JsonObject(r.body());
       return new Reply(r.statusCode(), body, r);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

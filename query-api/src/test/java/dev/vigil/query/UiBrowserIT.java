@@ -42,11 +42,8 @@ import dev.vigil.embedded.opensearch.EmbeddedOpenSearch;
 @ExtendWith(OpenSearchExtension.class)
 class UiBrowserIT {
 
-  /**
-   * The server the browser talks to. Until the issue 6 endpoints are merged into QueryApiServer this is the test-only
-   * {@link ContractStubApi}; then it becomes {@code UiBrowserIT::realQueryApi} — the only line to change.
-   */
-  private static final ServerUnderTest SERVER = UiBrowserIT::contractStub;
+  /** The server the browser talks to: the real query API ({@link #contractStub} stays for UI work without it). */
+  private static final ServerUnderTest SERVER = UiBrowserIT::realQueryApi;
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(4);
@@ -71,11 +68,14 @@ class UiBrowserIT {
 
   /** The real query API (issuer discovery, token validation, OpenSearch) on the contract's default index names. */
   static Started realQueryApi(Stack s) throws Exception {
+    Path key = Files.createTempFile("ui-test-key", ".pub.pem");
+    Files.writeString(key, dev.vigil.schema.chain.Ed25519Keys.toPem(s.seed().publicKey()));
     QueryApi api = await(QueryApi.start(s.vertx(), QueryApiConfig.from(Settings.of(Map.of(
         QueryApiConfig.PORT, "0",
         QueryApiConfig.OIDC_ISSUER, s.issuer().issuerUrl(),
         QueryApiConfig.OPENSEARCH_URL, s.openSearch().httpUrl(),
-        QueryApiConfig.INDEX_PATTERN, UiSeedData.EVENTS_INDEX_PREFIX + "-*")))));
+        QueryApiConfig.INDEX_PATTERN, UiSeedData.EVENTS_INDEX_PREFIX + "-*",
+        SigningKeys.PREFIX + "ui-test-key", key.toString())))));
     return new Started("http://127.0.0.1:" + api.port(), api::close);
   }
 

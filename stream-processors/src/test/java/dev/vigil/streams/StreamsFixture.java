@@ -25,9 +25,9 @@ import dev.vigil.schema.Alert;
 import dev.vigil.schema.SessionSummary;
 import dev.vigil.schema.Topics;
 import dev.vigil.schema.VigilEvent;
+import dev.vigil.schema.chain.Ed25519Keys;
 import dev.vigil.schema.serde.AvroSerde;
 import dev.vigil.schema.serde.VigilSerdes;
-import dev.vigil.streams.session.Ed25519Keys;
 import dev.vigil.streams.session.Ed25519Signer;
 
 /** The real topology in a {@link TopologyTestDriver} (exactly_once_v2, wall clock starting at {@link TestEvents#T0}). */

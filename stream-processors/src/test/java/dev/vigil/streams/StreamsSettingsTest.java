@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.vigil.common.ConfigException;
 import dev.vigil.common.Settings;
-import dev.vigil.streams.session.Ed25519Keys;
+import dev.vigil.schema.chain.Ed25519Keys;
 
 class StreamsSettingsTest {
 

@@ -30,9 +30,9 @@ import dev.vigil.common.Settings;
 import dev.vigil.embedded.kafka.EmbeddedKafka;
 import dev.vigil.schema.Effect;
 import dev.vigil.schema.VigilEvent;
+import dev.vigil.schema.chain.Ed25519Keys;
 import dev.vigil.schema.serde.AvroSerde;
 import dev.vigil.schema.serde.VigilSerdes;
-import dev.vigil.streams.session.Ed25519Keys;
 
 /**
  * Events/s through the whole stream-processors topology (decode, dedupe, detectors, sessionizer, exactly_once_v2) on

@@ -37,9 +37,9 @@ import dev.vigil.embedded.kafka.EmbeddedKafka;
 import dev.vigil.schema.SessionStatus;
 import dev.vigil.schema.SessionSummary;
 import dev.vigil.schema.VigilEvent;
+import dev.vigil.schema.chain.Ed25519Keys;
+import dev.vigil.schema.chain.SessionVerifier;
 import dev.vigil.schema.serde.VigilSerdes;
-import dev.vigil.streams.session.Ed25519Keys;
-import dev.vigil.streams.session.SessionVerifier;
 
 /** The real topology as the service runs it, exactly_once_v2, on the embedded broker. */
 @ExtendWith(KafkaExtension.class)

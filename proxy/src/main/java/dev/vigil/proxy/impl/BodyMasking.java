@@ -14,6 +14,11 @@ import dev.vigil.schema.Finding;
  * {@code masked:<kind>:<fingerprint>} and are listed as findings. A body that cannot be inspected (BASE64) of a call
  * on {@code secrets} is withheld whole, so no Secret value is ever recorded. A body already masked for the caller
  * under {@code maskResponse} ({@link #preMasked}) is recorded as it is, with the findings of the whole body.
+ *
+ * <p>LLM bodies ({@link #maskLlmRequest}, {@link #maskLlmReply}) first have the values of the Secrets their session
+ * read through Kubernetes ({@link SecretFingerprints}) replaced by {@code masked:k8s-secret:<fingerprint>} (findings
+ * at {@value #LLM_PROMPT} or {@value #LLM_REPLY}), whether the guardrail {@code no-secret-in-llm-prompt} is on or not,
+ * then are masked as every body.
  */
 final class BodyMasking {
 
@@ -23,11 +28,74 @@ final class BodyMasking {
   }
 
   static final String WITHHELD = "masked:k8s-secret-body:withheld (not decodable, not recorded)";
+  /** The location of the findings of Secret values in an LLM request, and in an LLM reply (or stream event). */
+  static final String LLM_PROMPT = "llm.prompt";
+  static final String LLM_REPLY = "llm.reply";
 
   private final Masker masker;
+  private final SecretFingerprints secretReads;
 
   BodyMasking(Masker masker) {
+    this(masker, null);
+  }
+
+  /** {@code secretReads} may be null: LLM bodies are then masked as every body. */
+  BodyMasking(Masker masker, SecretFingerprints secretReads) {
     this.masker = masker;
+    this.secretReads = secretReads;
+  }
+
+  /**
+   * An LLM request body as it may be recorded: the session's Secret values masked (also listing those
+   * {@link PolicyGate#decideLlm} found in the whole request, {@link Exchange#promptSecrets}), then as {@link #mask}.
+   */
+  Masked maskLlmRequest(Exchange ex, Body body) {
+    Masked known = maskKnownSecrets(ex.sessionKey, body, LLM_PROMPT);
+    List<Finding> findings = new ArrayList<>(known.findings());
+    for (String fp : ex.promptSecrets) {
+      if (findings.stream().noneMatch(f -> fp.equals(f.getFingerprint()))) {
+        findings.add(new Finding(SecretFingerprints.KIND, LLM_PROMPT, fp));
+      }
+    }
+    return then(ex, known.body(), findings);
+  }
+
+  /** An LLM reply body or stream event as it may be recorded: the session's Secret values masked, then as {@link #mask}. */
+  Masked maskLlmReply(Exchange ex, Body body) {
+    Masked known = maskKnownSecrets(ex.sessionKey, body, LLM_REPLY);
+    return then(ex, known.body(), known.findings());
+  }
+
+  private Masked then(Exchange ex, Body body, List<Finding> before) {
+    Masked rest = mask(ex, body);
+    if (before.isEmpty()) {
+      return rest;
+    }
+    List<Finding> all = new ArrayList<>(before);
+    all.addAll(rest.findings());
+    return new Masked(rest.body(), all);
+  }
+
+  /**
+   * {@code body} with the values of the Secrets {@code sessionKey} read replaced by {@code masked:k8s-secret:<fp>},
+   * one finding at {@code location} per fingerprint. A body that is not text is withheld whole when the session read
+   * Secret values (it cannot be checked). Nothing changes without a session's fingerprints.
+   */
+  Masked maskKnownSecrets(String sessionKey, Body body, String location) {
+    if (secretReads == null || body == null || !secretReads.holdsAny(sessionKey)) {
+      return new Masked(body, List.of());
+    }
+    if (body.getEncoding() != BodyEncoding.TEXT) {
+      return new Masked(Body.newBuilder(body).setEncoding(BodyEncoding.TEXT).setContent(WITHHELD).setMasked(true)
+          .build(), List.of());
+    }
+    SecretFingerprints.Scan scan = secretReads.scan(sessionKey, body.getContent());
+    if (!scan.found()) {
+      return new Masked(body, List.of());
+    }
+    List<Finding> findings = new ArrayList<>();
+    scan.fingerprints().forEach(fp -> findings.add(new Finding(SecretFingerprints.KIND, location, fp)));
+    return new Masked(Body.newBuilder(body).setContent(scan.masked()).setMasked(true).build(), findings);
   }
 
   /**

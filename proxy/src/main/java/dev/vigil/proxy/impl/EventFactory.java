@@ -24,7 +24,8 @@ import dev.vigil.schema.VigilEvent;
  * Builds the {@link VigilEvent}s of a call: a fresh event id, the session's next sequence number, the observation
  * time, the call's channel ({@code KUBERNETES}, or {@code LLM}), the caller's identity and this gateway's id around each payload. Bodies are masked;
  * for a call recorded as METADATA ({@link Exchange#recordMode}) they are still masked — the findings (fingerprints
- * only) are kept, so detectors still see them — but the body itself is left out.
+ * only) are kept, so detectors still see them — but the body itself is left out. The {@code k8s-secret} findings of
+ * a Kubernetes response or watch event feed the session's {@link SecretFingerprints} (what it read).
  */
 final class EventFactory {
 
@@ -34,6 +35,7 @@ final class EventFactory {
   private final SessionKeys sessions;
   private final LongSupplier wallClock;
   private final BodyMasking masking;
+  private final SecretFingerprints secretReads;
 
   /** Without masking: for tests that look at raw recording. */
   EventFactory(String gatewayId, SessionKeys sessions, LongSupplier wallClock) {
@@ -41,10 +43,17 @@ final class EventFactory {
   }
 
   EventFactory(String gatewayId, SessionKeys sessions, LongSupplier wallClock, BodyMasking masking) {
+    this(gatewayId, sessions, wallClock, masking, null);
+  }
+
+  /** {@code secretReads} (may be null) is fed the Secret values each session reads. */
+  EventFactory(String gatewayId, SessionKeys sessions, LongSupplier wallClock, BodyMasking masking,
+      SecretFingerprints secretReads) {
     this.gatewayId = gatewayId;
     this.sessions = sessions;
     this.wallClock = wallClock;
     this.masking = masking;
+    this.secretReads = secretReads;
   }
 
   static RequestRef ref(String requestId, String method, String path, String query, String sourceAddress,
@@ -75,6 +84,13 @@ final class EventFactory {
     return ex.recordMode == RecordMode.FULL ? m : new BodyMasking.Masked(null, m.findings());
   }
 
+  /** What a Kubernetes response or watch event showed the session of Secret values (fingerprints only). */
+  private void read(Exchange ex, BodyMasking.Masked m) {
+    if (secretReads != null) {
+      secretReads.fedBy(ex, m.findings());
+    }
+  }
+
   VigilEvent requestReceived(Exchange ex, Map<String, String> headers, Body body, PolicyDecision decision) {
     BodyMasking.Masked m = mask(ex, body);
     return envelope(ex, RequestReceived.newBuilder()
@@ -93,6 +109,7 @@ final class EventFactory {
   VigilEvent responseCompleted(Exchange ex, int status, Map<String, String> headers, Body body, long durationMillis,
       long bytesToClient, ResponseOutcome outcome, long framesRecorded, long framesDropped) {
     BodyMasking.Masked m = mask(ex, body);
+    read(ex, m);
     return envelope(ex, ResponseCompleted.newBuilder()
         .setOutcome(outcome)
         .setFramesRecorded(framesRecorded)
@@ -109,6 +126,9 @@ final class EventFactory {
   VigilEvent streamFrame(Exchange ex, StreamKind kind, long frameIndex, Direction direction, Integer channelNumber,
       String watchEventType, Body data) {
     BodyMasking.Masked m = mask(ex, data);
+    if (kind == StreamKind.WATCH) {
+      read(ex, m);
+    }
     return envelope(ex, StreamFrame.newBuilder()
         .setStream(kind)
         .setFrameIndex(frameIndex)

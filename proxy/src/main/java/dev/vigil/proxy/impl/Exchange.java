@@ -57,6 +57,12 @@ final class Exchange {
    * body records it as it is instead of masking it again ({@link BodyMasking#mask}). Consumed on use.
    */
   BodyMasking.Masked preMasked;
+  /**
+   * An LLM call: the fingerprints of the session's Secret values that {@link PolicyGate#decideLlm} found in the whole
+   * request; listed as findings of its recorded RequestReceived ({@link BodyMasking#maskLlmRequest}) even when the
+   * recorded body was cut before them.
+   */
+  java.util.List<String> promptSecrets = java.util.List.of();
 
   /** Takes the deciding rule's recording settings for this call. */
   void decided(PolicyGate.Verdict verdict) {

@@ -18,8 +18,8 @@ import dev.vigil.proxy.policy.PolicyStore;
 import io.vertx.core.Vertx;
 
 /**
- * The gateway's policy (reloaded from its file), the label lookups its label rules need, and its masking key, opened at
- * start and closed with the proxy.
+ * The gateway's policy (reloaded from its file), the label lookups its label rules need, its masking key, and the
+ * fingerprints of the Secret values each session read (for the LLM channel), opened at start and closed with the proxy.
  */
 final class Governance implements AutoCloseable {
 
@@ -31,13 +31,16 @@ final class Governance implements AutoCloseable {
   private final PolicyGate gate;
   private final BodyMasking masking;
   private final Fingerprinter fingerprinter;
+  private final SecretFingerprints secretReads;
 
-  private Governance(PolicyStore store, LabelLookup labels, Fingerprinter fingerprinter) {
+  private Governance(PolicyStore store, LabelLookup labels, Fingerprinter fingerprinter,
+      SecretFingerprints secretReads, Vertx vertx) {
     this.store = store;
     this.labels = labels;
-    this.gate = new PolicyGate(store, labels);
+    this.secretReads = secretReads;
+    this.gate = new PolicyGate(store, labels, secretReads, vertx);
     this.fingerprinter = fingerprinter;
-    this.masking = new BodyMasking(new Masker(fingerprinter));
+    this.masking = new BodyMasking(new Masker(fingerprinter), secretReads);
   }
 
   /**
@@ -71,7 +74,8 @@ final class Governance implements AutoCloseable {
     // created with any policy: a reloaded policy may start using labels
     LabelLookup labels = store == null ? null : new LabelLookup(vertx, target, authorization, config.labelCacheTtl(),
         config.labelCacheMaxEntries(), config.labelLookupTimeout(), System::nanoTime);
-    return new Governance(store, labels, fingerprinter);
+    return new Governance(store, labels, fingerprinter,
+        new SecretFingerprints(fingerprinter, config.secretFingerprints(), System::nanoTime), vertx);
   }
 
   /** The HMAC key for fingerprints: the file's bytes, or (with a warning) a random key for this process only. */
@@ -121,6 +125,11 @@ final class Governance implements AutoCloseable {
     return masking;
   }
 
+  /** The fingerprints of the Secret values each session read through Kubernetes. */
+  SecretFingerprints secretFingerprints() {
+    return secretReads;
+  }
+
   /** The label lookups, or null without a policy. */
   LabelLookup labels() {
     return labels;
@@ -128,7 +137,7 @@ final class Governance implements AutoCloseable {
 
   /** What callers under maskResponse receive: masked with the recording's key, so the fingerprints are the same. */
   ResponseMasking responseMasking(GatewayLimits limits) {
-    return new ResponseMasking(fingerprinter, limits.maxMaskedResponseBytes());
+    return new ResponseMasking(fingerprinter, limits.maxMaskedResponseBytes(), secretReads);
   }
 
   @Override

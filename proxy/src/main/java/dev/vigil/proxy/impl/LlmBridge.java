@@ -1,16 +1,13 @@
 package dev.vigil.proxy.impl;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
 import dev.vigil.proxy.llm.LlmCall;
 import dev.vigil.proxy.llm.LlmGateway;
-import dev.vigil.proxy.llm.LlmScreening;
 import dev.vigil.schema.Body;
 import dev.vigil.schema.BodyEncoding;
 import dev.vigil.schema.Channel;
-import dev.vigil.schema.Finding;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -19,12 +16,12 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * The gateway core as the LLM channel ({@code dev.vigil.proxy.llm}) sees it: calls are {@link Exchange}s on channel
  * LLM, authenticated by the same {@link TokenAuthenticator}, in sessions of the same {@link SessionKeys}, decided by
- * {@link PolicyGate#decideLlm}, recorded by the same {@link CallRecorder} (strict mode by {@link StrictRecording}).
+ * {@link PolicyGate#decideLlm} (with the guardrail {@code no-secret-in-llm-prompt}), recorded by the same {@link CallRecorder} (strict mode by {@link StrictRecording}).
  *
- * <p>Every LLM body recorded goes through {@link #mask}: the secret screening hook ({@link LlmScreening}, L1b's
- * SecretFingerprints), then {@link BodyMasking} over the whole text, then the cut at the body's cap — so findings cover
- * the whole body and no value is recorded half-masked. Bodies over {@value #WORKER_THRESHOLD} characters are masked
- * on a worker thread.
+ * <p>Every LLM body recorded goes through {@link #mask}: {@link BodyMasking#maskLlmRequest} or
+ * {@link BodyMasking#maskLlmReply} over the whole text (the values of the Secrets the session read, then the masking
+ * library), then the cut at the body's cap — so findings cover the whole body and no value is recorded half-masked.
+ * Bodies over {@value #WORKER_THRESHOLD} characters are masked on a worker thread.
  */
 final class LlmBridge implements LlmGateway {
 
@@ -39,13 +36,11 @@ final class LlmBridge implements LlmGateway {
   final StrictRecording strict;
   final StreamLimits streams;
   private final BodyMasking masking;
-  private final LlmScreening screening;
   private final LongSupplier nanoClock;
   private final LongSupplier wallClock;
 
   LlmBridge(Vertx vertx, TokenAuthenticator authenticator, PolicyGate policy, CallRecorder recorder,
-      StrictRecording strict, StreamLimits streams, BodyMasking masking, LlmScreening screening, LongSupplier nanoClock,
-      LongSupplier wallClock) {
+      StrictRecording strict, StreamLimits streams, BodyMasking masking, LongSupplier nanoClock, LongSupplier wallClock) {
     this.vertx = vertx;
     this.authenticator = authenticator;
     this.policy = policy;
@@ -53,7 +48,6 @@ final class LlmBridge implements LlmGateway {
     this.strict = strict;
     this.streams = streams;
     this.masking = masking;
-    this.screening = screening;
     this.nanoClock = nanoClock;
     this.wallClock = wallClock;
   }
@@ -77,28 +71,20 @@ final class LlmBridge implements LlmGateway {
   }
 
   /** {@link #mask} on a worker thread for a large body, else at once. */
-  Future<BodyMasking.Masked> maskLater(Exchange ex, Body body, int cap, String location) {
+  Future<BodyMasking.Masked> maskLater(Exchange ex, Body body, int cap, boolean request) {
     if (body == null || body.getContent().length() <= WORKER_THRESHOLD) {
-      return Future.succeededFuture(mask(ex, body, cap, location));
+      return Future.succeededFuture(mask(ex, body, cap, request));
     }
-    return vertx.executeBlocking(() -> mask(ex, body, cap, location), false);
+    return vertx.executeBlocking(() -> mask(ex, body, cap, request), false);
   }
 
-  /** Screens, masks, then cuts {@code body} at {@code cap} UTF-8 bytes. */
-  BodyMasking.Masked mask(Exchange ex, Body body, int cap, String location) {
+  /** Masks the whole {@code body} (the request's, or a reply's or stream event's), then cuts it at {@code cap} bytes. */
+  BodyMasking.Masked mask(Exchange ex, Body body, int cap, boolean request) {
     if (body == null) {
       return BodyMasking.Masked.NONE;
     }
-    if (body.getEncoding() != BodyEncoding.TEXT) {
-      return new BodyMasking.Masked(cut(body, cap), List.of());
-    }
-    LlmScreening.Screened screened = screening.screen(ex.sessionKey, location, body.getContent()); // L1b's hook
-    Body text = screened.text().equals(body.getContent()) ? body
-        : Body.newBuilder(body).setContent(screened.text()).setMasked(true).build();
-    BodyMasking.Masked masked = masking.mask(ex, text);
-    List<Finding> findings = new ArrayList<>(screened.findings());
-    findings.addAll(masked.findings());
-    return new BodyMasking.Masked(cut(masked.body(), cap), findings);
+    BodyMasking.Masked masked = request ? masking.maskLlmRequest(ex, body) : masking.maskLlmReply(ex, body);
+    return new BodyMasking.Masked(masked.body() == null ? null : cut(masked.body(), cap), masked.findings());
   }
 
   /** {@code body} with at most {@code cap} bytes of content (UTF-8 for TEXT), flagged truncated when cut. */

@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.vigil.proxy.llm.LlmCall;
 import dev.vigil.proxy.llm.LlmGateway;
-import dev.vigil.proxy.llm.LlmScreening;
 import dev.vigil.schema.Body;
 import dev.vigil.schema.Direction;
 import dev.vigil.schema.LlmRequestInfo;
@@ -73,7 +72,8 @@ final class LlmBridgeCall implements LlmCall {
 
   @Override
   public Future<LlmCall.Verdict> decide(Body requestBody) {
-    return bridge.policy.decideLlm(ex, requestBody).map(v -> {
+    String model = ex.ref.getLlm() == null ? null : ex.ref.getLlm().getModel();
+    return bridge.policy.decideLlm(ex, model, requestBody).map(v -> {
       ex.decided(v);
       return new LlmCall.Verdict(v.allowed(), v.decision(), v.ruleId(), v.reason(), v.strict());
     });
@@ -83,7 +83,7 @@ final class LlmBridgeCall implements LlmCall {
   public Future<Void> received(MultiMap headers, Body body, int cap, PolicyDecision decision) {
     requestRecorded = true;
     Map<String, String> recorded = HeaderPolicy.forRecording(headers);
-    return bridge.maskLater(ex, body, cap, LlmScreening.PROMPT).recover(err -> {
+    return bridge.maskLater(ex, body, cap, true).recover(err -> {
       LOG.error("Could not mask the request of LLM call {}: recorded without its body", ex.requestId, err);
       return Future.succeededFuture(BodyMasking.Masked.NONE);
     }).compose(masked -> {
@@ -121,7 +121,7 @@ final class LlmBridgeCall implements LlmCall {
       whole = Body.newBuilder(data).setContent(data.getContent().substring(0, cap + LlmBridge.FRAME_SLACK))
           .setTruncated(true).build();
     }
-    BodyMasking.Masked masked = bridge.mask(ex, whole, cap, LlmScreening.REPLY);
+    BodyMasking.Masked masked = bridge.mask(ex, whole, cap, false);
     frames.frame(Direction.TO_CLIENT, null, null, BodyMasking.preMasked(ex, masked.body(), masked.findings()));
   }
 
@@ -147,7 +147,7 @@ final class LlmBridgeCall implements LlmCall {
     if (ex.strictEnded) {
       recorded.put(WebSocketRelay.STRICT_ENDED, StrictRecording.STREAM_ENDED_MESSAGE);
     }
-    bridge.maskLater(ex, body, cap, LlmScreening.REPLY).onComplete(ar -> {
+    bridge.maskLater(ex, body, cap, false).onComplete(ar -> {
       Body b = null;
       if (ar.succeeded()) {
         b = BodyMasking.preMasked(ex, ar.result().body(), ar.result().findings());

@@ -78,8 +78,11 @@ final class MaskedResponse {
           LOG.error("Masking the response of call {} failed", ex.requestId, m.cause());
           return refuse(ctx, ex, recorder, recordMaxBodyBytes, false, "the gateway failed to mask it");
         }
-        return m.result().refused() ? refuse(ctx, ex, recorder, recordMaxBodyBytes, false, m.result().refusal())
-            : send(ctx, ex, recorder, recordMaxBodyBytes, m.result());
+        if (m.result().refused()) {
+          return refuse(ctx, ex, recorder, recordMaxBodyBytes, false, m.result().refusal());
+        }
+        masking.read(ex, m.result().findings());
+        return send(ctx, ex, recorder, recordMaxBodyBytes, m.result());
       });
     });
   }

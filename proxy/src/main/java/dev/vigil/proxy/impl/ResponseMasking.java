@@ -49,11 +49,28 @@ final class ResponseMasking {
   private final Fingerprinter fingerprinter;
   private final Masker masker;
   private final int maxBytes;
+  private final SecretFingerprints secretReads;
 
   ResponseMasking(Fingerprinter fingerprinter, int maxBytes) {
+    this(fingerprinter, maxBytes, null);
+  }
+
+  /** {@code secretReads} (may be null) is fed the Secret values of what is masked ({@link #read}). */
+  ResponseMasking(Fingerprinter fingerprinter, int maxBytes, SecretFingerprints secretReads) {
     this.fingerprinter = fingerprinter;
     this.maxBytes = maxBytes;
     this.masker = new Masker(fingerprinter, Math.max(1, maxBytes)); // whole bodies: never cut by the masker's own cap
+    this.secretReads = secretReads;
+  }
+
+  /**
+   * Feeds the Secret values of a body or watch event masked for {@code ex}'s caller to the session's
+   * {@link SecretFingerprints}: also those the recording leaves out (record off, metadata, frames over the cap).
+   */
+  void read(Exchange ex, List<Finding> findings) {
+    if (secretReads != null) {
+      secretReads.fedBy(ex, findings);
+    }
   }
 
   /** The largest body, watch event or held stream piece that is masked; larger ones are refused. */

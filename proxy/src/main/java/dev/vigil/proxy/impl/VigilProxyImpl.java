@@ -10,7 +10,6 @@ import dev.vigil.proxy.ProxyConfig;
 import dev.vigil.proxy.RecordingSink;
 import dev.vigil.proxy.VigilProxy;
 import dev.vigil.proxy.llm.LlmChannel;
-import dev.vigil.proxy.llm.LlmScreening;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -76,7 +75,8 @@ public final class VigilProxyImpl implements VigilProxy {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    EventFactory events = new EventFactory(config.gatewayId(), sessions, System::currentTimeMillis, governance.masking());
+    EventFactory events = new EventFactory(config.gatewayId(), sessions, System::currentTimeMillis, governance.masking(),
+        governance.secretFingerprints());
     CallRecorder recorder = new CallRecorder(events, sink, System::nanoTime);
     UpstreamOrigin origin = new UpstreamOrigin(vertx, target, config.upstreamConnectTimeout(),
         config.upstreamIdleTimeout(), config.upstreamMaxConnections());
@@ -91,9 +91,8 @@ public final class VigilProxyImpl implements VigilProxy {
         System::nanoTime, System::currentTimeMillis, strict, masking);
     PreflightGuard preflight = new PreflightGuard(gateway, recorder);
     LlmChannel llm = new LlmChannel(vertx, config.llm(), new LlmBridge(vertx, security.authenticator(), governance.gate(),
-        recorder, strict, limits.streams(), governance.masking(),
-        LlmScreening.NONE, // HOOK (issue 7, L1b): SecretFingerprints' screening of recorded LLM bodies goes here
-        System::nanoTime, System::currentTimeMillis), config.upstreamConnectTimeout(), limits.bodyIdleMillis());
+        recorder, strict, limits.streams(), governance.masking(), System::nanoTime, System::currentTimeMillis),
+        config.upstreamConnectTimeout(), limits.bodyIdleMillis());
     IdleConnections idle = new IdleConnections(vertx, config.serverIdleTimeout().toMillis());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), origin.client())
         .origin(origin)
@@ -137,6 +136,11 @@ public final class VigilProxyImpl implements VigilProxy {
           llm.close();
           governance.close();
         });
+  }
+
+  /** The Secret values each session read (fingerprints), as the LLM channel checks them. */
+  SecretFingerprints secretFingerprints() {
+    return governance.secretFingerprints();
   }
 
   @Override

@@ -190,6 +190,7 @@ final class WatchFramer implements MaskedStream.Transform {
       return;
     }
     out.emit(r.bytes());
+    masking.read(ex, r.findings());
     if (!frames.accepting()) {
       frames.skip(Direction.TO_CLIENT);
       return;

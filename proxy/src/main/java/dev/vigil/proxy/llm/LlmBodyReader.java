@@ -7,7 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Reads an LLM request body whole (the gateway needs its JSON: model, stream; the policy and the screening need all
+ * Reads an LLM request body whole (the gateway needs its JSON: model, stream; the policy and the Secret scan need all
  * of it), bounded: more than {@code maxBytes} fails with {@link TooLargeException} at once (reading stops; the caller's
  * connection must then be closed), no progress for {@code idleMillis} fails with {@link StalledException}.
  */

@@ -12,8 +12,8 @@ import io.vertx.core.MultiMap;
 /**
  * The gateway's side of one LLM call: who the caller is, its session, the policy decision, and its recording — one
  * RequestReceived, then a StreamFrame per server-sent event, then exactly one ResponseCompleted or UpstreamError.
- * Every recorded body goes through the secret screening hook ({@link LlmScreening}) and the masking library, then is
- * cut at its cap (so a value is never recorded half-masked). Event-loop confined.
+ * Every recorded body is masked whole — the values of the Kubernetes Secrets the session read, then the masking
+ * library — and then cut at its cap (so a value is never recorded half-masked). Event-loop confined.
  */
 public interface LlmCall {
 
@@ -48,12 +48,15 @@ public interface LlmCall {
   /** The call's LLM attributes: on every event from now on. */
   void describe(LlmRequestInfo info);
 
-  /** Decides the call ({@code PolicyGate.decideLlm}); {@code requestBody} is the whole body as received, or null. */
+  /**
+   * Decides the call ({@code PolicyGate.decideLlm}: the policy with its {@code models} rules, and the guardrail
+   * {@code no-secret-in-llm-prompt}); {@code requestBody} is the whole body as received, or null.
+   */
   Future<Verdict> decide(Body requestBody);
 
   /**
-   * Records the RequestReceived: {@code headers} without credentials, {@code body} screened, masked and cut at
-   * {@code cap} bytes. Completes once the call may be forwarded — at once (best effort) or when the record was
+   * Records the RequestReceived: {@code headers} without credentials, {@code body} masked and cut at {@code cap}
+   * bytes (its findings include the session's Secret values the decision found anywhere in the request). Completes once the call may be forwarded — at once (best effort) or when the record was
    * acknowledged (strict); fails when a strict record was not acknowledged in time (counted as refused).
    */
   Future<Void> received(MultiMap headers, Body body, int cap, PolicyDecision decision);

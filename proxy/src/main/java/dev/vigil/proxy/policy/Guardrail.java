@@ -17,14 +17,27 @@ public enum Guardrail {
   /** get/list/watch of secrets only in the configured namespaces; never across all namespaces. */
   SECRETS_ONLY_IN_ALLOWED_NAMESPACES("secrets-only-in-allowed-namespaces"),
   /** pods and workload templates with privileged containers, hostPath volumes, hostNetwork, hostPID or hostIPC. */
-  NO_PRIVILEGED_PODS("no-privileged-pods");
+  NO_PRIVILEGED_PODS("no-privileged-pods"),
+  /** LLM calls carrying a value of a Secret the session read through Kubernetes (LLM channel only). */
+  NO_SECRET_IN_LLM_PROMPT("no-secret-in-llm-prompt", true);
 
   static final Set<String> CONNECT_SUBRESOURCES = Set.of("exec", "attach", "portforward");
 
   private final String id;
+  private final boolean llm;
 
   Guardrail(String id) {
+    this(id, false);
+  }
+
+  Guardrail(String id, boolean llm) {
     this.id = id;
+    this.llm = llm;
+  }
+
+  /** True for a guardrail of LLM calls, false for one of Kubernetes resource requests. */
+  public boolean llm() {
+    return llm;
   }
 
   /** The name used in the policy file; the deciding rule id is {@code guardrail:<name>}. */

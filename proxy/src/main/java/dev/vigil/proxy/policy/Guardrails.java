@@ -1,7 +1,9 @@
 package dev.vigil.proxy.policy;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,8 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.codec.KubeTrees;
 import dev.vigil.codec.PodSecurity;
 import dev.vigil.codec.WriteContent;
+import dev.vigil.schema.Channel;
 
-/** The enabled guardrails of a policy and their parameters. */
+/**
+ * The enabled guardrails of a policy and their parameters. Kubernetes guardrails look at resource requests only,
+ * LLM guardrails at LLM calls only.
+ */
 final class Guardrails {
 
   /** A guardrail's deny: which one, and why. */
@@ -38,12 +44,69 @@ final class Guardrails {
     return secretNamespaces;
   }
 
+  /**
+   * Reads the {@code guardrails} section: each guardrail is on unless switched off with {@code name: false} or
+   * {@code name: {enabled: false}}; errors go to {@code fields}.
+   */
+  static Guardrails parse(JsonNode node, PolicyFields fields) {
+    Set<Guardrail> enabled = EnumSet.allOf(Guardrail.class);
+    Set<String> secretNamespaces = Set.of();
+    if (node == null || node.isNull()) {
+      return new Guardrails(enabled, secretNamespaces);
+    }
+    if (!node.isObject()) {
+      fields.error("guardrails: must be a mapping of guardrail name to true/false or to its settings");
+      return new Guardrails(enabled, secretNamespaces);
+    }
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      String where = "guardrails." + e.getKey();
+      Guardrail g = Guardrail.byId(e.getKey()).orElse(null);
+      if (g == null) {
+        fields.error(where + ": unknown guardrail (known: " + known() + ")");
+        continue;
+      }
+      JsonNode v = e.getValue();
+      Boolean on;
+      if (v.isBoolean()) {
+        on = v.booleanValue();
+      } else if (v.isObject()) {
+        Set<String> allowed = g == Guardrail.SECRETS_ONLY_IN_ALLOWED_NAMESPACES
+            ? Set.of("enabled", "namespaces") : Set.of("enabled");
+        fields.unknownFields(v, allowed, where + ".");
+        on = v.has("enabled") ? fields.bool(v.get("enabled"), where + ".enabled") : Boolean.TRUE;
+        if (g == Guardrail.SECRETS_ONLY_IN_ALLOWED_NAMESPACES && v.has("namespaces")) {
+          Set<String> ns = fields.strings(v.get("namespaces"), where + ".namespaces", true);
+          secretNamespaces = ns == null ? secretNamespaces : ns;
+        }
+      } else {
+        fields.error(where + ": must be true, false or a mapping of settings");
+        continue;
+      }
+      if (Boolean.FALSE.equals(on)) {
+        enabled.remove(g);
+      }
+    }
+    return new Guardrails(enabled, secretNamespaces);
+  }
+
+  private static String known() {
+    List<String> names = new ArrayList<>();
+    for (Guardrail g : Guardrail.values()) {
+      names.add(g.id());
+    }
+    return String.join(", ", names);
+  }
+
   /** The first enabled guardrail that denies the request, or null. */
   Denial check(PolicyRequest r) {
-    if (!r.resourceRequest() || r.resource() == null) {
+    boolean llm = r.channel() == Channel.LLM;
+    if (!llm && (!r.resourceRequest() || r.resource() == null)) {
       return null;
     }
     for (Guardrail g : enabled) {
+      if (g.llm() != llm) {
+        continue;
+      }
       String reason = reason(g, r);
       if (reason != null) {
         return new Denial(g, reason);
@@ -83,6 +146,8 @@ final class Guardrails {
             : "reading secrets in namespace " + r.namespace() + " is not allowed";
       case NO_PRIVILEGED_PODS:
         return privilegedPod(r);
+      case NO_SECRET_IN_LLM_PROMPT:
+        return secretInPrompt(r);
       default:
         throw new IllegalStateException("unhandled guardrail " + g);
     }
@@ -106,6 +171,18 @@ final class Guardrails {
     boolean wildcard = KubeTrees.find(content.get("rules"), (k, v) -> ("verbs".equals(k) || "resources".equals(k))
         && KubeTrees.strings(v).contains("*"));
     return wildcard ? r.resource() + " granting '*' verbs or resources are not allowed" : null;
+  }
+
+  /** Names the finding (its fingerprint), never the value. */
+  private static String secretInPrompt(PolicyRequest r) {
+    List<String> found = r.promptSecrets();
+    if (!found.isEmpty()) {
+      return "the request contains the value of a Kubernetes Secret this session read (finding k8s-secret at "
+          + "llm.prompt, fingerprint " + found.get(0) + (found.size() > 1 ? ", and " + (found.size() - 1) + " more" : "")
+          + ")";
+    }
+    return r.promptUnscanned()
+        ? "the request could not be checked whole for the Kubernetes Secret values this session read" : null;
   }
 
   private static String privilegedPod(PolicyRequest r) {

@@ -9,7 +9,10 @@ import dev.vigil.schema.Channel;
 
 /**
  * What the policy sees of one call. Kubernetes attributes are those of kube-apiserver's RequestInfo (as
- * {@code RequestInfoParser} derives them); {@code path} is the canonical request path.
+ * {@code RequestInfoParser} derives them); {@code path} is the canonical request path. An LLM call (channel
+ * {@code LLM}) has verb {@code create} (POST) or {@code get} (GET), no resource, {@code resourceRequest} false, its
+ * {@code /llm/...} path, its {@code model}, and what the gateway found in it of the Secret values the session read
+ * ({@code promptSecrets}, {@code promptUnscanned}).
  *
  * @param subject the token's {@code sub} claim
  * @param username the caller's mapped username
@@ -17,13 +20,19 @@ import dev.vigil.schema.Channel;
  * @param objectLabels the labels of the object the call addresses; null when unknown
  * @param body the request body as a JSON tree (an object, or an array for a JSON patch); null when there is none or it
  *     could not be decoded
+ * @param model the model an LLM call names (null on the Kubernetes channel, or when the call names none)
+ * @param promptSecrets LLM calls: the fingerprints of the Secret values the session read through Kubernetes that the
+ *     request contains (empty when none)
+ * @param promptUnscanned LLM calls: the session read Secret values but the request could not be checked whole for
+ *     them (a body cut short, or not text)
  */
 public record PolicyRequest(String subject, String username, List<String> groups, String issuer, Channel channel,
     String verb, String apiGroup, String resource, String subresource, String namespace, String name,
     boolean resourceRequest, String path, Map<String, String> namespaceLabels, Map<String, String> objectLabels,
-    JsonNode body) {
+    JsonNode body, String model, List<String> promptSecrets, boolean promptUnscanned) {
 
   public PolicyRequest {
+    promptSecrets = promptSecrets == null ? List.of() : List.copyOf(promptSecrets);
     groups = groups == null ? List.of() : List.copyOf(groups);
     apiGroup = apiGroup == null ? "" : apiGroup;
     verb = verb == null ? "" : verb;
@@ -53,6 +62,9 @@ public record PolicyRequest(String subject, String username, List<String> groups
     private Map<String, String> namespaceLabels;
     private Map<String, String> objectLabels;
     private JsonNode body;
+    private String model;
+    private List<String> promptSecrets = List.of();
+    private boolean promptUnscanned;
 
     private Builder() {}
 
@@ -72,10 +84,14 @@ public record PolicyRequest(String subject, String username, List<String> groups
     public Builder namespaceLabels(Map<String, String> v) { namespaceLabels = v; return this; }
     public Builder objectLabels(Map<String, String> v) { objectLabels = v; return this; }
     public Builder body(JsonNode v) { body = v; return this; }
+    public Builder model(String v) { model = v; return this; }
+    public Builder promptSecrets(List<String> v) { promptSecrets = v; return this; }
+    public Builder promptUnscanned(boolean v) { promptUnscanned = v; return this; }
 
     public PolicyRequest build() {
       return new PolicyRequest(subject, username, groups, issuer, channel, verb, apiGroup, resource, subresource,
-          namespace, name, resourceRequest, path, namespaceLabels, objectLabels, body);
+          namespace, name, resourceRequest, path, namespaceLabels, objectLabels, body, model, promptSecrets,
+          promptUnscanned);
     }
   }
 }

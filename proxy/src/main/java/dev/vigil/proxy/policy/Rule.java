@@ -4,16 +4,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.vigil.schema.Channel;
+
 /**
  * One compiled rule. Every present match field must match (AND); within a list any entry may match (OR); {@code "*"}
  * matches every value, including none. An absent field matches everything, except {@code subresources}: absent on an
- * allow rule it matches only requests without a subresource, absent on a deny rule it matches any.
+ * allow rule it matches only requests without a subresource, absent on a deny rule it matches any. {@code models}
+ * (exact names, or prefixes ending in {@code *}) match LLM calls only: a rule with them never matches a Kubernetes call.
  */
 record Rule(String id, PolicyEffect effect, String reason, boolean matchAll, Set<String> subjects,
     Set<String> usernames, Set<String> groups, Set<String> issuers, Set<String> channels, Set<String> verbs,
     Set<String> apiGroups, Set<String> resources, Set<String> subresources, Set<String> namespaces,
     Map<String, String> namespaceLabels, Map<String, String> objectLabels, List<String> nonResourcePaths,
-    RecordMode record, Boolean strict, Boolean maskResponse) {
+    List<String> models, RecordMode record, Boolean strict, Boolean maskResponse) {
 
   static final String WILDCARD = "*";
 
@@ -40,6 +43,9 @@ record Rule(String id, PolicyEffect effect, String reason, boolean matchAll, Set
       return false;
     }
     if (groups != null && !groups.contains(WILDCARD) && r.groups().stream().noneMatch(groups::contains)) {
+      return false;
+    }
+    if (models != null && (r.channel() != Channel.LLM || !prefixMatch(models, r.model()))) {
       return false;
     }
     if (nonResourcePaths != null) {
@@ -86,9 +92,20 @@ record Rule(String id, PolicyEffect effect, String reason, boolean matchAll, Set
       return false;
     }
     String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    for (String pattern : nonResourcePaths) {
-      if (WILDCARD.equals(pattern) || pattern.equals(p) || pattern.equals(path)
-          || (pattern.endsWith(WILDCARD) && path.startsWith(pattern.substring(0, pattern.length() - 1)))) {
+    return prefixMatch(nonResourcePaths, p) || prefixMatch(nonResourcePaths, path);
+  }
+
+  /**
+   * Whether {@code value} is one of {@code patterns}: equal to an entry, or starting with an entry's text before its
+   * trailing {@code *}; {@code "*"} alone matches anything, null included.
+   */
+  private static boolean prefixMatch(List<String> patterns, String value) {
+    for (String pattern : patterns) {
+      if (WILDCARD.equals(pattern)) {
+        return true;
+      }
+      if (value != null && (pattern.equals(value)
+          || (pattern.endsWith(WILDCARD) && value.startsWith(pattern.substring(0, pattern.length() - 1))))) {
         return true;
       }
     }

@@ -6,6 +6,7 @@ import static dev.vigil.proxy.policy.Requests.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ class GuardrailTest {
     String admin = "guardrail:no-admin-bindings";
     String secrets = "guardrail:secrets-only-in-allowed-namespaces";
     String privileged = "guardrail:no-privileged-pods";
+    String prompt = "guardrail:no-secret-in-llm-prompt";
     return Stream.of(
         c("exec get in kube-system", req("get", "pods", "kube-system").name("x").subresource("exec"), exec),
         c("exec create in kube-system", req("create", "pods", "kube-system").name("x").subresource("exec"), exec),
@@ -123,7 +125,17 @@ class GuardrailTest {
         c("scale deployment", req("patch", "deployments", "team-a").apiGroup("apps").name("d").subresource("scale")
             .body(tree("{spec: {replicas: 3}}")), null),
         c("privileged label only", req("patch", "pods", "team-a").name("p")
-            .body(tree("{metadata: {labels: {privileged: 'true'}}}")), null));
+            .body(tree("{metadata: {labels: {privileged: 'true'}}}")), null),
+        c("llm prompt with a secret read", llm().promptSecrets(List.of("0123456789abcdef0123456789abcdef")), prompt),
+        c("llm prompt not checked whole", llm().promptUnscanned(true), prompt),
+        c("llm prompt without secrets", llm(), null),
+        c("kubernetes call never checked for prompts", req("create", "configmaps", "team-a").body(tree("{}"))
+            .promptSecrets(List.of("0123456789abcdef0123456789abcdef")), null),
+        c("llm call not denied by kubernetes guardrails", llm().verb("deletecollection"), null));
+  }
+
+  private static PolicyRequest.Builder llm() {
+    return Requests.llm("claude-sonnet-4");
   }
 
   @ParameterizedTest(name = "{0} -> {2}")
@@ -153,6 +165,18 @@ class GuardrailTest {
         .filter(a -> guardrail.ruleId().equals(a[2]))
         .forEach(a -> assertThat(off.evaluate(((PolicyRequest.Builder) a[1]).build()).ruleId())
             .as(Arrays.toString(a)).isNotEqualTo(guardrail.ruleId()));
+  }
+
+  @Test
+  void shouldNameTheFindingButNeverAValueWhenASecretIsInAPrompt() {
+    PolicyResult one = POLICY.evaluate(llm().promptSecrets(List.of("0123456789abcdef0123456789abcdef")).build());
+    PolicyResult two = POLICY.evaluate(llm().promptSecrets(List.of("0123456789abcdef0123456789abcdef",
+        "fedcba9876543210fedcba9876543210")).build());
+
+    assertThat(one.reason()).isEqualTo("the request contains the value of a Kubernetes Secret this session read "
+        + "(finding k8s-secret at llm.prompt, fingerprint 0123456789abcdef0123456789abcdef)");
+    assertThat(two.reason()).endsWith("fingerprint 0123456789abcdef0123456789abcdef, and 1 more)");
+    assertThat(Guardrail.NO_SECRET_IN_LLM_PROMPT.llm()).isTrue();
   }
 
   @Test

@@ -46,6 +46,14 @@ class PolicyValidationTest {
       "bad path | 'rules: [{id: a, effect: allow, nonResourcePaths: [healthz]}]' | rules[0] (id \"a\").nonResourcePaths: \"healthz\" must start with /",
       "inner wildcard | 'rules: [{id: a, effect: allow, nonResourcePaths: [/a*/b]}]' | rules[0] (id \"a\").nonResourcePaths: \"/a*/b\" must start with / and may end with * only",
       "paths and resources | 'rules: [{id: a, effect: allow, nonResourcePaths: [/x], resources: [pods]}]' | rules[0] (id \"a\").nonResourcePaths: cannot be combined",
+      "models and resources | 'rules: [{id: a, effect: allow, models: [claude*], resources: [pods]}]' | rules[0] (id \"a\").models: cannot be combined with apiGroups, resources",
+      "models and namespaces | 'rules: [{id: a, effect: deny, reason: r, models: [x], namespaces: [a]}]' | rules[0] (id \"a\").models: cannot be combined",
+      "models and labels | 'rules: [{id: a, effect: allow, models: [x], namespaceLabels: {env: prod}}]' | rules[0] (id \"a\").models: cannot be combined",
+      "models on kubernetes | 'rules: [{id: a, effect: allow, models: [x], channels: [KUBERNETES]}]' | rules[0] (id \"a\").models: matches LLM calls only, but channels does not include LLM",
+      "inner model wildcard | 'rules: [{id: a, effect: allow, models: [\"claude-*-haiku\"]}]' | rules[0] (id \"a\").models: \"claude-*-haiku\" may have * only at its end",
+      "empty models | 'rules: [{id: a, effect: allow, models: []}]' | rules[0] (id \"a\").models: must not be empty",
+      "model not a string | 'rules: [{id: a, effect: allow, models: [1]}]' | rules[0] (id \"a\").models: must be a list of strings",
+      "unknown guardrail lists the llm one | guardrails: {no-fun: false} | guardrails.no-fun: unknown guardrail (known: no-exec-kube-system, no-delete-critical, no-deletecollection, no-admin-bindings, secrets-only-in-allowed-namespaces, no-privileged-pods, no-secret-in-llm-prompt)",
       "bad rule record | 'rules: [{id: a, effect: allow, match: all, record: bodies}]' | rules[0] (id \"a\").record: must be one of full, metadata, off",
       "bad rule recording | 'rules: [{id: a, effect: allow, match: all, recording: yes}]' | rules[0] (id \"a\").recording: must be one of strict, best-effort",
       "bad rule mask | 'rules: [{id: a, effect: allow, match: all, maskResponse: partly}]' | rules[0] (id \"a\").maskResponse: must be true or false",
@@ -145,6 +153,6 @@ class PolicyValidationTest {
         """);
 
     assertThat(p.defaultEffect()).isEqualTo(PolicyEffect.DENY);
-    assertThat(p.guardrails()).doesNotContain(Guardrail.NO_DELETECOLLECTION).hasSize(5);
+    assertThat(p.guardrails()).doesNotContain(Guardrail.NO_DELETECOLLECTION).hasSize(Guardrail.values().length - 1);
   }
 }

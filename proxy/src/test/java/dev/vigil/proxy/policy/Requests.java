@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import dev.vigil.schema.Channel;
+
 /** Test helpers: a base request and JSON/YAML bodies. */
 final class Requests {
 
@@ -21,6 +23,13 @@ final class Requests {
         .verb("get").apiGroup("apps").resource("deployments").namespace("team-a").name("web")
         .path("/apis/apps/v1/namespaces/team-a/deployments/web")
         .namespaceLabels(Map.of("env", "prod")).objectLabels(Map.of("app", "web"));
+  }
+
+  /** alice's LLM call as PolicyGate.decideLlm builds it: POST /llm/anthropic/v1/messages with {@code model}. */
+  static PolicyRequest.Builder llm(String model) {
+    return PolicyRequest.builder()
+        .subject("sub-1").username("alice").groups(List.of("devs")).issuer("https://idp")
+        .channel(Channel.LLM).verb("create").resourceRequest(false).path("/llm/anthropic/v1/messages").model(model);
   }
 
   /** A resource request: verb, resource, namespace (null = cluster-scoped). */

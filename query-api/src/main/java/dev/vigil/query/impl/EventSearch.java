@@ -32,9 +32,13 @@ public final class EventSearch {
 
   private EventSearch() {}
 
-  /** Newest first: time, then sequence, both descending. */
-  public static SearchRequest searchRequest(String indexPattern, EventQuery query) {
+  /**
+   * Newest first: time, then sequence, both descending. {@code owner}: only events whose {@code identity.username} is
+   * this (a caller outside the analyst group), or null for all.
+   */
+  public static SearchRequest searchRequest(String indexPattern, EventQuery query, String owner) {
     BoolQuery.Builder bool = new BoolQuery.Builder();
+    addTerm(bool, "identity.username", owner);
     if (query.q() != null) {
       bool.must(m -> m.simpleQueryString(s -> s
           .query(query.q())
@@ -59,6 +63,7 @@ public final class EventSearch {
         .allowNoIndices(true)
         .trackTotalHits(t -> t.enabled(true))
         .size(query.size())
+        .source(src -> src.filter(f -> f.excludes(Documents.RAW)))
         .query(q -> q.bool(built))
         .sort(sort("time", SortOrder.Desc, FieldType.Date), sort("sequence", SortOrder.Desc, FieldType.Long),
             sort("eventId", SortOrder.Asc, FieldType.Keyword))
@@ -71,14 +76,18 @@ public final class EventSearch {
    * produced them in, across gateway instances ({@code sequence} only counts per gateway instance). Documents indexed
    * before {@code kafka.offset} existed have none and come first (they are older).
    */
-  public static SearchRequest sessionRequest(String indexPattern, SessionQuery query) {
+  public static SearchRequest sessionRequest(String indexPattern, SessionQuery query, String owner) {
+    BoolQuery.Builder bool = new BoolQuery.Builder().filter(term("sessionKey", query.sessionKey()));
+    addTerm(bool, "identity.username", owner);
+    BoolQuery built = bool.build();
     return new SearchRequest.Builder()
         .index(indices(indexPattern))
         .ignoreUnavailable(true)
         .allowNoIndices(true)
         .trackTotalHits(t -> t.enabled(true))
         .size(query.size())
-        .query(q -> q.bool(b -> b.filter(term("sessionKey", query.sessionKey()))))
+        .source(src -> src.filter(f -> f.excludes(Documents.RAW)))
+        .query(q -> q.bool(built))
         .sort(SortOptions.of(s -> s.field(f -> f.field("kafka.offset").order(SortOrder.Asc).unmappedType(FieldType.Long)
                 .missing(FieldValue.of("_first")))),
             sort("sequence", SortOrder.Asc, FieldType.Long), sort("time", SortOrder.Asc, FieldType.Date),
@@ -98,7 +107,9 @@ public final class EventSearch {
     List<Object> out = new ArrayList<>();
     for (Hit<ObjectNode> hit : response.hits().hits()) {
       if (hit.source() != null) {
-        out.add(new JsonObject(hit.source().toString()));
+        JsonObject doc = new JsonObject(hit.source().toString());
+        doc.remove(Documents.RAW);
+        out.add(doc);
       }
     }
     return new JsonArray(out);

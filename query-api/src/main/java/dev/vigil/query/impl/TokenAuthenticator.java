@@ -39,6 +39,8 @@ public final class TokenAuthenticator {
   private final String issuer;
   private final String audience;
   private final String groupsClaim;
+  private final String usernameClaim;
+  private final String usernamePrefix;
   private volatile long lastJwksReload;
 
   private TokenAuthenticator(Vertx vertx, OAuth2Auth auth, QueryApiConfig config) {
@@ -46,6 +48,8 @@ public final class TokenAuthenticator {
     this.issuer = config.oidcIssuer();
     this.audience = config.oidcAudience();
     this.groupsClaim = config.groupsClaim();
+    this.usernameClaim = config.usernameClaim();
+    this.usernamePrefix = config.usernamePrefix();
     this.lastJwksReload = System.currentTimeMillis();
     auth.missingKeyHandler(kid -> {
       long now = System.currentTimeMillis();
@@ -114,8 +118,12 @@ public final class TokenAuthenticator {
     if (subject == null) {
       throw ApiException.unauthorized("Token has no subject");
     }
-    String username = claims.getValue("preferred_username") instanceof String u && !u.isBlank() ? u : subject;
-    return new Caller(subject, username, groups(claims, groupsClaim));
+    // the username as the gateway maps it (username claim + prefix): the identity.username of the caller's own events
+    String name = claims.getValue(usernameClaim) instanceof String u && !u.isBlank() ? u : null;
+    if (name == null) {
+      throw ApiException.unauthorized("Token has no " + usernameClaim + " claim");
+    }
+    return new Caller(subject, usernamePrefix + name, groups(claims, groupsClaim));
   }
 
   /** The groups at {@code claimPath} (dotted path into nested objects): an array of strings or one string. */

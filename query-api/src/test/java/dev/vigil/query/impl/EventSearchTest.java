@@ -28,7 +28,7 @@ class EventSearchTest {
   @Test
   void shouldCombineFullTextWithTermFiltersNewestFirst() {
     SearchRequest r = EventSearch.searchRequest("vigil-events-*",
-        new EventQuery("rotation", "alice", "prod", "get", "secrets", "s-1", 20));
+        new EventQuery("rotation", "alice", "prod", "get", "secrets", "s-1", 20), null);
     JsonObject body = json(r);
 
     assertThat(r.index()).containsExactly("vigil-events-*");
@@ -50,7 +50,7 @@ class EventSearchTest {
 
   @Test
   void shouldMatchEverythingWithoutFilters() {
-    JsonObject body = json(EventSearch.searchRequest("x-*", new EventQuery(null, null, null, null, null, null, 50)));
+    JsonObject body = json(EventSearch.searchRequest("x-*", new EventQuery(null, null, null, null, null, null, 50), null));
     JsonObject bool = body.getJsonObject("query").getJsonObject("bool");
     assertThat(bool.containsKey("must")).isFalse();
     assertThat(bool.containsKey("filter")).isFalse();
@@ -58,7 +58,7 @@ class EventSearchTest {
 
   @Test
   void shouldOrderASessionByKafkaOffsetThenSequenceThenTime() {
-    JsonObject body = json(EventSearch.sessionRequest("vigil-events-*", new SessionQuery("s-1", 1000)));
+    JsonObject body = json(EventSearch.sessionRequest("vigil-events-*", new SessionQuery("s-1", 1000), null));
     JsonArray sort = body.getJsonArray("sort");
     JsonObject offset = sort.getJsonObject(0).getJsonObject("kafka.offset");
     assertThat(offset.getString("order")).isEqualTo("asc");
@@ -66,6 +66,18 @@ class EventSearchTest {
     assertThat(offset.getString("unmapped_type")).isEqualTo("long");
     assertThat(sort.getJsonObject(1).getJsonObject("sequence").getString("order")).isEqualTo("asc");
     assertThat(sort.getJsonObject(2).getJsonObject("time").getString("order")).isEqualTo("asc");
-    assertThat(body.getJsonObject("query").encode()).contains("\"sessionKey\"").contains("s-1");
+    assertThat(body.getJsonObject("query").encode()).contains("\"sessionKey\"").contains("s-1")
+        .doesNotContain("identity.username");
+    assertThat(body.getJsonObject("_source").encode()).contains("raw");
+  }
+
+  @Test
+  void shouldRestrictANonAnalystToItsOwnEvents() {
+    JsonObject search = json(EventSearch.searchRequest("x-*", new EventQuery(null, null, null, null, null, null, 50),
+        "agent-1"));
+    assertThat(search.getJsonObject("query").getJsonObject("bool").getJsonArray("filter").encode())
+        .contains("{\"term\":{\"identity.username\":{\"value\":\"agent-1\"}}}");
+    JsonObject session = json(EventSearch.sessionRequest("x-*", new SessionQuery("s-1", 10), "agent-1"));
+    assertThat(session.getJsonObject("query").encode()).contains("identity.username").contains("agent-1");
   }
 }

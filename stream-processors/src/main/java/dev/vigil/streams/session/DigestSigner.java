@@ -1,6 +1,6 @@
 package dev.vigil.streams.session;
 
-/** Signs a closed session's digest message ({@link HashChain#signedMessage}); implementations are thread-safe. */
+/** Signs a closed session's digest message ({@link dev.vigil.schema.chain.HashChain#signedMessage}); implementations are thread-safe. */
 public interface DigestSigner {
 
   /** The id published as {@code SessionSummary.signingKeyId}, naming the key a verifier must use. */

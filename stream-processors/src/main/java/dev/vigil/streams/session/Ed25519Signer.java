@@ -8,6 +8,7 @@ import java.security.Signature;
 import java.util.Objects;
 
 import dev.vigil.common.ConfigException;
+import dev.vigil.schema.chain.Ed25519Keys;
 
 /** Ed25519 with the JDK's {@code Signature.getInstance("Ed25519")}; one {@link Signature} per call (thread-safe). */
 public final class Ed25519Signer implements DigestSigner {

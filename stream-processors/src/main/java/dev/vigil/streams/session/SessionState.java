@@ -13,6 +13,7 @@ import dev.vigil.schema.RequestReceived;
 import dev.vigil.schema.SessionStatus;
 import dev.vigil.schema.SessionSummary;
 import dev.vigil.schema.VigilEvent;
+import dev.vigil.schema.chain.HashChain;
 
 /**
  * One open session as kept in the sessionizer's store: the summary fields (an OPEN {@link SessionSummary} whose

@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 import dev.vigil.schema.SessionSummary;
+import dev.vigil.schema.chain.HashChain;
 import dev.vigil.schema.serde.AvroSerde;
 import dev.vigil.schema.serde.VigilSerdes;
 

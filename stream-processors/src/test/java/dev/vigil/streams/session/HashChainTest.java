@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 import dev.vigil.schema.Identity;
 import dev.vigil.schema.SessionStatus;
 import dev.vigil.schema.SessionSummary;
+import dev.vigil.schema.chain.Ed25519Keys;
+import dev.vigil.schema.chain.HashChain;
+import dev.vigil.schema.chain.SessionVerifier;
 
 class HashChainTest {
 

@@ -19,6 +19,8 @@ import dev.vigil.schema.Effect;
 import dev.vigil.schema.SessionStatus;
 import dev.vigil.schema.SessionSummary;
 import dev.vigil.schema.VigilEvent;
+import dev.vigil.schema.chain.HashChain;
+import dev.vigil.schema.chain.SessionVerifier;
 import dev.vigil.streams.StreamsFixture;
 import dev.vigil.streams.TestEvents;
 

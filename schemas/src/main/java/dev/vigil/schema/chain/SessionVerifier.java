@@ -1,4 +1,4 @@
-package dev.vigil.streams.session;
+package dev.vigil.schema.chain;
 
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;

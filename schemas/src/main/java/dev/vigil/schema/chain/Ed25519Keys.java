@@ -1,4 +1,4 @@
-package dev.vigil.streams.session;
+package dev.vigil.schema.chain;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
