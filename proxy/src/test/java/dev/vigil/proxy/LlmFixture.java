@@ -46,6 +46,15 @@ public final class LlmFixture {
   }
 
   public LlmFixture(Path dir, Map<String, String> extra, RecordingSink sinkOverride) throws Exception {
+    this(dir, extra, sinkOverride, false);
+  }
+
+  /**
+   * @param extra        settings over the defaults (e.g. another upstream URL and key file)
+   * @param sinkOverride the sink (null: {@link #sink})
+   * @param kafka        record to Kafka instead ({@code extra} names the bootstrap servers)
+   */
+  public LlmFixture(Path dir, Map<String, String> extra, RecordingSink sinkOverride, boolean kafka) throws Exception {
     this.gw = new GatewayFixture(dir);
     this.upstream = FakeLlmUpstream.start(gw.vertx);
     Map<String, String> settings = new HashMap<>();
@@ -54,7 +63,7 @@ public final class LlmFixture {
     settings.put("vigil.proxy.llm.openai.url", upstream.url() + "/openai");
     settings.put("vigil.proxy.llm.openai.api-key-file", write(dir.resolve("openai.key"), OPENAI_KEY));
     settings.putAll(extra);
-    this.proxy = gw.startProxy(gw.settings(settings), sinkOverride != null ? sinkOverride : sink);
+    this.proxy = gw.startProxy(gw.settings(settings), kafka ? null : sinkOverride != null ? sinkOverride : sink);
     this.client = gw.vertx.createHttpClient(new HttpClientOptions().setSsl(true)
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(gw.pki.caCertPem())))
         .setDefaultHost("127.0.0.1").setDefaultPort(proxy.port()));
