@@ -170,7 +170,11 @@ class LlmGatewayTest {
       assertThat(rr.getDecision().getEffect()).isEqualTo(Effect.DENY);
       assertThat(rr.getDecision().getRuleId()).isEqualTo("authentication");
     });
-    assertThat(f.sink.events()).allSatisfy(e -> assertThat(e.getSessionKey()).isEqualTo("anonymous"));
+    assertThat(f.sink.events()).allSatisfy(e -> {
+      assertThat(e.getSessionKey()).isEqualTo("anonymous");
+      assertThat(e.getChannel()).isEqualTo(Channel.LLM);
+      assertThat(e.getRequest().getLlm().getOperation()).isIn("messages", "chat.completions");
+    });
   }
 
   @Test

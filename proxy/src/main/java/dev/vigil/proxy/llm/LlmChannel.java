@@ -75,6 +75,10 @@ public final class LlmChannel {
     if (hasUnreadBody(req)) {
       answer.closing(); // until the body was read: a refusal leaves it unread
     }
+    LlmRoutes.Match match = LlmRoutes.match(req.method().name(), canonicalPath);
+    if (match.found()) { // so that even a refusal before the route check says what the call was for
+      call.describe(info(match.route()).build());
+    }
     guard(answer, () -> {
       LlmCredentials.Credential credential = LlmCredentials.of(req.headers());
       if (credential.token() == null) {
@@ -137,8 +141,7 @@ public final class LlmChannel {
       LlmAnswer answer) {
     String contentType = req.getHeader(HttpHeaders.CONTENT_TYPE);
     Body whole = LlmBodies.of(contentType == null ? LlmBodies.JSON : contentType, bytes, bytes.length(), false);
-    LlmRequestInfo.Builder info = LlmRequestInfo.newBuilder().setProvider(route.provider())
-        .setOperation(route.operation()).setModel(route.model()).setStream(false);
+    LlmRequestInfo.Builder info = info(route);
     if ("POST".equals(route.method())) {
       JsonNode json = whole == null || whole.getEncoding() != BodyEncoding.TEXT ? null : LlmRequests.json(whole.getContent());
       if (json == null || !json.isObject()) {
@@ -170,6 +173,11 @@ public final class LlmChannel {
             }
           }));
     }));
+  }
+
+  private static LlmRequestInfo.Builder info(LlmRoutes.Route route) {
+    return LlmRequestInfo.newBuilder().setProvider(route.provider()).setOperation(route.operation())
+        .setModel(route.model()).setStream(false);
   }
 
   private static void unauthenticated(LlmAnswer answer, String why) {
