@@ -89,13 +89,14 @@ public final class LlmChannel {
         if (ar.failed()) {
           unauthenticated(answer, ar.cause().getMessage() == null ? "authentication failed" : ar.cause().getMessage());
         } else {
-          route(req, call, provider, answer, canonicalPath);
+          route(req, call, provider, answer, match, canonicalPath);
         }
       }));
     });
   }
 
-  private void route(HttpServerRequest req, LlmCall call, LlmProvider provider, LlmAnswer answer, String path) {
+  private void route(HttpServerRequest req, LlmCall call, LlmProvider provider, LlmAnswer answer,
+      LlmRoutes.Match match, String path) {
     try {
       call.session(req.getHeader(SESSION_HEADER));
     } catch (IllegalArgumentException e) {
@@ -113,7 +114,6 @@ public final class LlmChannel {
       answer.refuse(404, why, "llm-route", why, null);
       return;
     }
-    LlmRoutes.Match match = LlmRoutes.match(req.method().name(), path);
     if (!match.found()) {
       String why = (match.status() == 405 ? "method not allowed: " : "no such route: ") + req.method().name() + " "
           + path;

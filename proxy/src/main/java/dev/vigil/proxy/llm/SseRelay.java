@@ -30,6 +30,8 @@ import io.vertx.core.http.HttpVersion;
  */
 final class SseRelay {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SseRelay.class);
+
   static final String UPSTREAM_ERROR = "vigil-upstream-error";
   /** No event may be larger (the parser holds at most this much of one). */
   static final int MAX_EVENT_BYTES = 4 * 1024 * 1024;
@@ -68,7 +70,13 @@ final class SseRelay {
     if (req.version() != HttpVersion.HTTP_2) {
       out.setChunked(true);
     }
-    resp.handler(this::chunk);
+    resp.handler(chunk -> {
+      try {
+        chunk(chunk);
+      } catch (RuntimeException e) {
+        failedHere(e);
+      }
+    });
     resp.endHandler(v -> ended());
     resp.exceptionHandler(this::upstreamFailed);
     // Vert.x stops the request's idle timeout when the response head arrives: re-armed for the body (every chunk
@@ -154,6 +162,20 @@ final class SseRelay {
       out.reset();
     }
     record(ResponseOutcome.UPSTREAM_RESET, failure.type() + ": " + failure.detail());
+  }
+
+  /** A failure of the gateway itself while relaying: logged, both sides reset, recorded. */
+  private void failedHere(RuntimeException e) {
+    LOG.error("Gateway failure relaying the event stream of LLM call {}", call.requestId(), e);
+    if (done) {
+      return;
+    }
+    done = true;
+    resp.request().reset();
+    if (!out.closed()) {
+      out.reset();
+    }
+    record(ResponseOutcome.UPSTREAM_RESET, "GATEWAY_FAILURE: " + e.getClass().getSimpleName());
   }
 
   private void callerGone() {
