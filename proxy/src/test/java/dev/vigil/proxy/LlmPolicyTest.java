@@ -22,9 +22,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 
 /**
- * LLM calls under a policy (decided by the placeholder {@code PolicyGate.decideLlm} until L1b's lands: channel LLM,
- * verb create): a deny rule answers 403 in the provider's format; {@code recording: strict} forwards only acknowledged
- * calls, as on the Kubernetes channel.
+ * LLM calls under a policy ({@code PolicyGate.decideLlm}: channel LLM, verb create): a deny rule answers 403 in the
+ * provider's format; {@code recording: strict} forwards only acknowledged calls, as on the Kubernetes channel.
  */
 class LlmPolicyTest {
 
