@@ -23,5 +23,6 @@ rm -f truststore.p12
 # the truststore holds only the public CA certificate; its password is a fixed placeholder, not a secret
 keytool -importcert -noprompt -alias vigil-dev-ca -file ca.crt -keystore truststore.p12 -storetype PKCS12 \
   -storepass changeit >/dev/null
+rm -f ca.key ca.srl  # the CA only signs these two certificates
 chmod 0644 ./*   # read by the containers' non-root user (uid 10001) and by Dex
 [ -f kubeconfig ] || echo "now copy the kubeconfig of the cluster to protect to $(pwd)/kubeconfig" >&2
