@@ -209,6 +209,9 @@ class K8sManifestsTest {
     }
     assertThat(map(kind(render("k8s/overlays/production"), "HorizontalPodAutoscaler").get(0), "spec").get("minReplicas"))
         .isEqualTo(3);
+    // the LLM guardrail's per-session Secret fingerprints are per replica: one agent pod sticks to one replica
+    assertThat(map(named(render("k8s/overlays/production"), "Service", "vigil-proxy"), "spec"))
+        .containsEntry("sessionAffinity", "ClientIP");
   }
 
   @ParameterizedTest
