@@ -286,6 +286,12 @@ class K8sManifestsTest {
     // no IP range is allowed at all: the API server is reachable by IP only, and no rule lets IPs through
     assertThat(DeployFiles.read("k8s/agent-egress/agent-egress.yaml")).doesNotContain("ipBlock:")
         .contains("must list the API server's addresses in `except`");
+    // in Vigil's namespace, the gateway accepts callers on its HTTPS port only (plus metrics from the namespace)
+    Map<String, Object> ingress = named(render("k8s/overlays/production"), "NetworkPolicy", "vigil-proxy-ingress");
+    assertThat(map(ingress, "spec", "podSelector", "matchLabels")).isEqualTo(Map.of("app.kubernetes.io/name", "vigil-proxy"));
+    assertThat(list(map(ingress, "spec").get("ingress"))).extracting(r -> list(map(r).get("ports")))
+        .containsExactly(List.of(Map.of("protocol", "TCP", "port", ServiceDefaults.proxyPort())),
+            List.of(Map.of("protocol", "TCP", "port", Integer.parseInt(DeployFiles.endpoint("indexer-management-port")))));
     // the gateway's namespace carries the label the policy selects, and the proxy pods the podSelector's label
     for (String overlay : List.of("dev", "production")) {
       List<Map<String, Object>> o = render("k8s/overlays/" + overlay);
