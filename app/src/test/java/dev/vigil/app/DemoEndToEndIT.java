@@ -79,7 +79,8 @@ class DemoEndToEndIT {
     assertThat(get.exit()).as(get.toString()).isZero();
     assertThat(get.stdout()).contains("NAME");
 
-    JsonObject found = awaitEvents("namespace=payments&verb=list", events -> events.stream()
+    // the demo agent's test also lists payments pods, in its own session (agent-1/e2e-agent): look at agent-1's
+    JsonObject found = awaitEvents("namespace=payments&verb=list&sessionKey=agent-1", events -> events.stream()
         .anyMatch(e -> "response".equals(e.getString("type")) && Integer.valueOf(200).equals(e.getInteger("status"))));
     JsonObject response = found.getJsonArray("events").stream().map(JsonObject.class::cast)
         .filter(e -> "response".equals(e.getString("type"))).findFirst().orElseThrow();
