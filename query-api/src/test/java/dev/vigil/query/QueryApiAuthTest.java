@@ -85,6 +85,14 @@ class QueryApiAuthTest {
   }
 
   @Test
+  void shouldAnswerNotReadyWithoutATokenWhenOpenSearchIsDown() {
+    Http.Reply r = http.get("/readyz", null);
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.body().getString("status")).isEqualTo("not-ready");
+    assertThat(r.body().getJsonObject("checks").getJsonObject("opensearch").getBoolean("ready")).isFalse();
+  }
+
+  @Test
   void shouldAnswer401WithoutAToken() {
     Http.Reply r = http.get("/api/v1/events", null);
     assertError(r, 401, "unauthorized");

@@ -10,6 +10,9 @@ import io.vertx.core.http.HttpServerRequest;
 /** The state of one call through the gateway, from request received to its terminal event. Event-loop confined. */
 final class Exchange {
 
+  /** The response header naming the gateway's id of the call. */
+  static final String REQUEST_ID_HEADER = "X-Request-Id";
+
   final String requestId = UUID.randomUUID().toString();
   final HttpServerRequest request;
   final long startNanos;
@@ -74,6 +77,9 @@ final class Exchange {
     this.request = request;
     this.startNanos = startNanos;
     this.startMillis = startMillis;
+    // the caller learns the id its call is recorded under (RequestRef.requestId); a caller's own X-Request-Id is
+    // never taken as the id
+    request.response().headers().set(REQUEST_ID_HEADER, requestId);
   }
 
   long elapsedMillis(long nowNanos) {
