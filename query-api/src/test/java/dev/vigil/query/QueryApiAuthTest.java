@@ -93,6 +93,19 @@ class QueryApiAuthTest {
   }
 
   @Test
+  void shouldTimeRequestsByRoute() {
+    dev.vigil.ops.VigilMetrics.prometheus();
+    http.get("/healthz", null);
+    http.get("/api/v1/sessions/s-1/transcript", analystToken());
+
+    String scrape = dev.vigil.ops.VigilMetrics.prometheus().scrape();
+
+    assertThat(scrape).contains("vigil_query_requests_seconds_count{endpoint=\"/healthz\",method=\"GET\",status=\"200\"}")
+        .contains("endpoint=\"/api/v1/sessions/:sessionId/transcript\"")
+        .doesNotContain("s-1");
+  }
+
+  @Test
   void shouldAnswer401WithoutAToken() {
     Http.Reply r = http.get("/api/v1/events", null);
     assertError(r, 401, "unauthorized");

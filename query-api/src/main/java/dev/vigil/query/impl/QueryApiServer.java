@@ -70,6 +70,7 @@ public final class QueryApiServer implements QueryApi {
   private Future<HttpServer> listen() {
     Router router = Router.router(vertx);
     router.route().handler(Requests::assignRequestId);
+    router.route().handler(QueryMetrics::time);
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(this::ready);
     // the API's description is public; everything else under /api needs a bearer token
