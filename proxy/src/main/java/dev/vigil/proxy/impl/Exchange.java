@@ -3,6 +3,7 @@ package dev.vigil.proxy.impl;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.vigil.ops.RequestIds;
 import dev.vigil.proxy.policy.RecordMode;
 import dev.vigil.schema.RequestRef;
 import io.vertx.core.http.HttpServerRequest;
@@ -80,6 +81,7 @@ final class Exchange {
     // the caller learns the id its call is recorded under (RequestRef.requestId); a caller's own X-Request-Id is
     // never taken as the id
     request.response().headers().set(REQUEST_ID_HEADER, requestId);
+    RequestIds.bind(requestId); // log lines of this call carry it (requestId)
   }
 
   long elapsedMillis(long nowNanos) {
