@@ -78,10 +78,17 @@ final class Exchange {
     this.request = request;
     this.startNanos = startNanos;
     this.startMillis = startMillis;
-    // the caller learns the id its call is recorded under (RequestRef.requestId); a caller's own X-Request-Id is
-    // never taken as the id
+  }
+
+  /**
+   * Called once when the gateway takes the call: the caller learns the id its call is recorded under
+   * ({@code RequestRef.requestId}; a caller's own X-Request-Id is never taken as the id), and the log lines of this
+   * call carry it ({@code requestId}).
+   */
+  Exchange announce() {
     request.response().headers().set(REQUEST_ID_HEADER, requestId);
-    RequestIds.bind(requestId); // log lines of this call carry it (requestId)
+    RequestIds.bind(requestId);
+    return this;
   }
 
   long elapsedMillis(long nowNanos) {
