@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vigil.ops.RequestIds;
 import dev.vigil.ops.VigilMetrics;
 import dev.vigil.schema.RequestReceived;
 import dev.vigil.schema.VigilEvent;
@@ -26,12 +27,18 @@ class ObservabilityTest {
   static Path dir;
   static GatewayFixture fx;
   static final InMemorySink sink = new InMemorySink();
+  /** The request id bound to the Vert.x context each event was recorded from (what the log context shows). */
+  static final Map<String, String> boundIds = new java.util.concurrent.ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
     VigilMetrics.prometheus();
     fx = new GatewayFixture(dir);
-    fx.startProxy(fx.settings(Map.of()), sink);
+    fx.startProxy(fx.settings(Map.of()), event -> {
+      String bound = RequestIds.current();
+      boundIds.put(event.getEventId(), bound == null ? "none" : bound);
+      return sink.record(event);
+    });
   }
 
   @AfterAll
@@ -53,6 +60,7 @@ class ObservabilityTest {
     List<VigilEvent> events = sink.await(e -> e.getPayload() instanceof RequestReceived
         && id.equals(e.getRequest().getRequestId()), 1, Duration.ofSeconds(10));
     assertThat(events).hasSize(1);
+    assertThat(boundIds.get(events.get(0).getEventId())).as("the id log lines of this call carry").isEqualTo(id);
   }
 
   @Test
