@@ -18,7 +18,10 @@ import dev.vigil.streams.StreamProcessors;
 import dev.vigil.streams.notify.AlertNotifier;
 import dev.vigil.streams.notify.NotifierSettings;
 import dev.vigil.streams.StreamsSettings;
+import dev.vigil.ops.ManagementServer;
+import dev.vigil.ops.VigilMetrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 
 /** Starts each Vigil service from {@link Settings}; used by the per-service commands and by the demo. */
 final class Services {
@@ -159,14 +162,21 @@ final class Services {
 
   /** {@code vigil proxy|indexer|query-api|stream-processors}: runs one service until the JVM is asked to stop. */
   static int runUntilInterrupted(String command, Settings settings, PrintStream out) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VigilMetrics.vertx(new VertxOptions());
     Running running;
+    ManagementServer management;
     try {
       switch (command) {
         case "proxy": running = startProxy(vertx, settings); break;
         case "indexer": running = startIndexer(vertx, settings); break;
         case "stream-processors": running = startStreamProcessors(settings); break;
         default: running = startQueryApi(vertx, settings); break;
+      }
+      try {
+        management = Management.start(vertx, command, settings);
+      } catch (RuntimeException e) {
+        running.close();
+        throw e;
       }
     } catch (RuntimeException e) {
       LOG.error("{} failed to start: {}", command, e.getMessage());
@@ -176,6 +186,9 @@ final class Services {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
+        if (management != null) {
+          Demo.await(management.close());
+        }
         running.close();
         Demo.await(vertx.close());
       } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.vigil.indexer;
 
+import dev.vigil.ops.ManagementSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,6 +50,10 @@ public final class IndexerConfig {
   public static final String RETENTION_INTERVAL = PREFIX + "retention.interval";
   public static final String CONSUMER_PREFIX = PREFIX + "kafka.consumer.";
   public static final String PRODUCER_PREFIX = PREFIX + "kafka.producer.";
+  /** Interface of the management server ({@code /healthz}, {@code /readyz}, {@code /metrics}); default {@code 0.0.0.0}. */
+  public static final String MANAGEMENT_HOST = PREFIX + "management.host";
+  /** Port of the management server; default 9404, 0 picks a free port, -1 starts none. */
+  public static final String MANAGEMENT_PORT = PREFIX + "management.port";
 
   public static final String DEFAULT_OPENSEARCH_URL = "http://localhost:9200";
   public static final String DEFAULT_INDEX_PREFIX = "vigil-events";
@@ -101,6 +106,7 @@ public final class IndexerConfig {
   private final Map<String, Object> consumerProperties;
   private final Map<String, Object> producerProperties;
   private final Map<String, Object> adminProperties;
+  private final ManagementSettings management;
 
   private IndexerConfig(Settings s) {
     this.openSearchUrl = OpenSearchClients.validateUrl(OPENSEARCH_URL, s.get(OPENSEARCH_URL, DEFAULT_OPENSEARCH_URL));
@@ -144,6 +150,7 @@ public final class IndexerConfig {
     this.consumerProperties = KafkaClientProperties.consumer(s.withPrefix(CONSUMER_PREFIX), batchMaxRecords);
     this.producerProperties = KafkaClientProperties.producer(s.withPrefix(PRODUCER_PREFIX), consumerProperties);
     this.adminProperties = KafkaClientProperties.admin(producerProperties);
+    this.management = ManagementSettings.from(s, MANAGEMENT_HOST, MANAGEMENT_PORT);
   }
 
   /** Consumed topics and the DLQ topic differ; the sessions and alerts indices differ and lie outside the events pattern. */
@@ -262,6 +269,9 @@ public final class IndexerConfig {
 
   /** Kafka admin client properties (the producer's connection settings), used to check that the DLQ topic exists. */
   public Map<String, Object> adminProperties() { return adminProperties; }
+
+  /** Where the indexer management server listens ({@link #MANAGEMENT_HOST}, {@link #MANAGEMENT_PORT}). */
+  public ManagementSettings management() { return management; }
 
   @Override
   public String toString() {

@@ -1,5 +1,6 @@
 package dev.vigil.proxy;
 
+import dev.vigil.ops.ManagementSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -68,6 +69,10 @@ public final class ProxyConfig {
   public static final String RECORDING_STRICT_TIMEOUT = "vigil.proxy.recording.strict-timeout";
   public static final String POLICY_FILE = "vigil.proxy.policy.file";
   public static final String POLICY_RELOAD_INTERVAL = "vigil.proxy.policy.reload-interval";
+  /** Interface of the management server ({@code /healthz}, {@code /readyz}, {@code /metrics}); default {@code 0.0.0.0}. */
+  public static final String MANAGEMENT_HOST = "vigil.proxy." + "management.host";
+  /** Port of the management server; default 9404, 0 picks a free port, -1 starts none. */
+  public static final String MANAGEMENT_PORT = "vigil.proxy." + "management.port";
   public static final String POLICY_LABEL_CACHE_TTL = "vigil.proxy.policy.label-cache-ttl";
   public static final String POLICY_LABEL_CACHE_MAX_ENTRIES = "vigil.proxy.policy.label-cache-max-entries";
   public static final String POLICY_LABEL_LOOKUP_TIMEOUT = "vigil.proxy.policy.label-lookup-timeout";
@@ -118,6 +123,7 @@ public final class ProxyConfig {
   private final java.nio.file.Path maskingKeyFile;
   private final LlmConfig llm;
   private final SecretFingerprintsConfig secretFingerprints;
+  private final ManagementSettings management;
 
   private ProxyConfig(Settings s) {
     this.host = s.get(HOST, "127.0.0.1");
@@ -183,6 +189,7 @@ public final class ProxyConfig {
     this.maskingKeyFile = s.getPath(MASKING_KEY_FILE, null);
     this.llm = LlmConfig.from(s);
     this.secretFingerprints = SecretFingerprintsConfig.parse(s);
+    this.management = ManagementSettings.from(s, MANAGEMENT_HOST, MANAGEMENT_PORT);
   }
 
   /** Reads and validates the {@code vigil.proxy.*} keys of {@code settings}. */
@@ -293,6 +300,9 @@ public final class ProxyConfig {
   public LlmConfig llm() { return llm; }
   /** The bounds of the per-session Secret fingerprints behind the guardrail {@code no-secret-in-llm-prompt}. */
   public SecretFingerprintsConfig secretFingerprints() { return secretFingerprints; }
+
+  /** Where the proxy management server listens ({@link #MANAGEMENT_HOST}, {@link #MANAGEMENT_PORT}). */
+  public ManagementSettings management() { return management; }
 
   @Override
   public String toString() {

@@ -1,5 +1,6 @@
 package dev.vigil.query;
 
+import dev.vigil.ops.ManagementSettings;
 import dev.vigil.common.LoopbackHosts;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -43,6 +44,10 @@ public final class QueryApiConfig {
   public static final String USERNAME_CLAIM = PREFIX + "oidc.username-claim";
   public static final String USERNAME_PREFIX = PREFIX + "oidc.username-prefix";
   public static final String VERIFY_MAX_BODY_CHARS = PREFIX + "verify.max-body-chars";
+  /** Interface of the management server ({@code /healthz}, {@code /readyz}, {@code /metrics}); default {@code 0.0.0.0}. */
+  public static final String MANAGEMENT_HOST = PREFIX + "management.host";
+  /** Port of the management server; default 9404, 0 picks a free port, -1 starts none. */
+  public static final String MANAGEMENT_PORT = PREFIX + "management.port";
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8081;
@@ -78,6 +83,7 @@ public final class QueryApiConfig {
   private final String usernameClaim;
   private final String usernamePrefix;
   private final int verifyMaxBodyChars;
+  private final ManagementSettings management;
   private final QueryLimits limits;
   private final SigningKeys signingKeys;
 
@@ -131,6 +137,7 @@ public final class QueryApiConfig {
     this.verifyMaxBodyChars = s.getInt(VERIFY_MAX_BODY_CHARS, indexerCap, 0, 10_000_000);
     this.limits = QueryLimits.from(s);
     this.signingKeys = SigningKeys.from(s);
+    this.management = ManagementSettings.from(s, MANAGEMENT_HOST, MANAGEMENT_PORT);
   }
 
   /** Reads and validates the {@code vigil.query.*} keys. */
@@ -247,6 +254,9 @@ public final class QueryApiConfig {
 
   /** Public keys verifying closed sessions' signatures, by key id. */
   public SigningKeys signingKeys() { return signingKeys; }
+
+  /** Where the query API management server listens ({@link #MANAGEMENT_HOST}, {@link #MANAGEMENT_PORT}). */
+  public ManagementSettings management() { return management; }
 
   @Override
   public String toString() {

@@ -85,6 +85,27 @@ class QueryApiAuthTest {
   }
 
   @Test
+  void shouldAnswerNotReadyWithoutATokenWhenOpenSearchIsDown() {
+    Http.Reply r = http.get("/readyz", null);
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.body().getString("status")).isEqualTo("not-ready");
+    assertThat(r.body().getJsonObject("checks").getJsonObject("opensearch").getBoolean("ready")).isFalse();
+  }
+
+  @Test
+  void shouldTimeRequestsByRoute() {
+    dev.vigil.ops.VigilMetrics.prometheus();
+    http.get("/healthz", null);
+    http.get("/api/v1/sessions/s-1/transcript", analystToken());
+
+    String scrape = dev.vigil.ops.VigilMetrics.prometheus().scrape();
+
+    assertThat(scrape).contains("vigil_query_requests_seconds_count{endpoint=\"/healthz\",method=\"GET\",status=\"200\"}")
+        .contains("endpoint=\"/api/v1/sessions/:sessionId/transcript\"")
+        .doesNotContain("s-1");
+  }
+
+  @Test
   void shouldAnswer401WithoutAToken() {
     Http.Reply r = http.get("/api/v1/events", null);
     assertError(r, 401, "unauthorized");

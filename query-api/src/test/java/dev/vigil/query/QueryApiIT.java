@@ -158,6 +158,13 @@ class QueryApiIT {
   }
 
   @Test
+  void shouldAnswerReadyWhenOpenSearchIsUp() {
+    Http.Reply r = http.get("/readyz", null);
+    assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(200);
+    assertThat(r.body().getJsonObject("checks").getJsonObject("opensearch").getBoolean("ready")).isTrue();
+  }
+
+  @Test
   void shouldReturnAllEventsNewestFirst() {
     JsonObject r = search("");
     assertThat(r.getLong("total")).isEqualTo(6);

@@ -9,6 +9,8 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,7 @@ public final class StreamProcessors implements AutoCloseable {
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private KafkaStreamsMetrics metrics;
 
   private StreamProcessors(StreamsSettings settings, KafkaStreams streams) {
     this.settings = settings;
@@ -49,6 +52,7 @@ public final class StreamProcessors implements AutoCloseable {
     StreamProcessors sp = new StreamProcessors(settings, new KafkaStreams(topology, VigilStreams.streamsConfig(settings)));
     sp.streams.setStateListener(sp::onStateChange);
     sp.streams.setUncaughtExceptionHandler(sp::onUncaughtException);
+    sp.metrics = StreamsMetrics.bind(sp.streams);
     sp.streams.start();
     return sp;
   }
@@ -101,6 +105,7 @@ public final class StreamProcessors implements AutoCloseable {
     if (!streams.close(CloseOptions.timeout(settings.closeTimeout()))) {
       LOG.warn("Kafka Streams {} did not stop within {}", settings.applicationId(), settings.closeTimeout());
     }
+    metrics.close();
     terminated.complete(null);
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.streams;
 
+import dev.vigil.ops.ManagementSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -43,6 +44,10 @@ public final class StreamsSettings {
   public static final String CLOSE_TIMEOUT = PREFIX + "close-timeout";
   public static final String TOPIC_CHECK_TIMEOUT = PREFIX + "topic-check-timeout";
   public static final String KAFKA_PREFIX = PREFIX + "kafka.";
+  /** Interface of the management server ({@code /healthz}, {@code /readyz}, {@code /metrics}); default {@code 0.0.0.0}. */
+  public static final String MANAGEMENT_HOST = PREFIX + "management.host";
+  /** Port of the management server; default 9404, 0 picks a free port, -1 starts none. */
+  public static final String MANAGEMENT_PORT = PREFIX + "management.port";
 
   public static final String DEFAULT_APPLICATION_ID = "vigil-streams";
   public static final Duration DEFAULT_GAP = Duration.ofMinutes(15);
@@ -78,6 +83,7 @@ public final class StreamsSettings {
   private final Duration topicCheckTimeout;
   private final Map<String, Object> kafka;
   private final DetectorSettings detectors;
+  private final ManagementSettings management;
 
   private StreamsSettings(Settings s) {
     this.eventsTopic = topic(s, EVENTS_TOPIC, Topics.EVENTS);
@@ -109,6 +115,7 @@ public final class StreamsSettings {
         Duration.ofMinutes(10));
     this.kafka = kafka(s.withPrefix(KAFKA_PREFIX));
     this.detectors = DetectorSettings.from(s);
+    this.management = ManagementSettings.from(s, MANAGEMENT_HOST, MANAGEMENT_PORT);
   }
 
   /** Reads and validates the {@code vigil.streams.*} keys (and the detectors' settings). */
@@ -192,6 +199,9 @@ public final class StreamsSettings {
   public String applicationId() { return String.valueOf(kafka.get(StreamsConfig.APPLICATION_ID_CONFIG)); }
 
   public DetectorSettings detectors() { return detectors; }
+
+  /** Where the stream processors management server listens ({@link #MANAGEMENT_HOST}, {@link #MANAGEMENT_PORT}). */
+  public ManagementSettings management() { return management; }
 
   @Override
   public String toString() {

@@ -55,10 +55,12 @@ public final class VigilStreams {
         .branch((k, v) -> v.isPoison(), Branched.as("poison"))
         .defaultBranch(Branched.as("ok"));
     decoded.get("decoded-poison")
+        .peek((k, v) -> StreamsMetrics.record("dlq"), Named.as("count-poison"))
         .mapValues(Decoded::poison, Named.as("poison-bytes"))
         .to(s.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dlq"));
 
     KStream<String, SessionInput> deduped = decoded.get("decoded-ok")
+        .peek((k, v) -> StreamsMetrics.record("ok"), Named.as("count-ok"))
         .mapValues(Decoded::event, Named.as("raw-events"))
         .processValues(() -> new Deduplicator(s.dedupeRetention(), s.dedupePurgeInterval()), Named.as("dedupe"),
             Deduplicator.STORE);
@@ -82,6 +84,7 @@ public final class VigilStreams {
         .to(s.sessionsTopic(), Produced.with(Serdes.String(), VigilSerdes.sessions()).withName("sessions"));
     out.get("session-out-alerts")
         .mapValues(SessionOutput::alert, Named.as("stamped-alerts"))
+        .peek((k, v) -> StreamsMetrics.alert(v), Named.as("count-alerts"))
         .to(s.alertsTopic(), Produced.with(Serdes.String(), VigilSerdes.alerts()).withName("alerts"));
     return builder.build();
   }

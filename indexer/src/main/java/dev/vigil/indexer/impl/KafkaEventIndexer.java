@@ -69,6 +69,7 @@ public final class KafkaEventIndexer implements EventIndexer {
   private final DeadLetterPublisher dlq;
   private final ConsumerCalls calls;
   private final Thread thread;
+  private final IndexerMetrics metrics;
   private volatile Retention retention = Retention.off(Clock.systemUTC());
 
   KafkaEventIndexer(IndexerConfig config, OpenSearchTransport transport, Consumer<byte[], byte[]> consumer,
@@ -85,6 +86,7 @@ public final class KafkaEventIndexer implements EventIndexer {
         shutdown, indexed, superseded, retries);
     this.dlq = new DeadLetterPublisher(producer, config.dlqTopic(), backoff, shutdown, deadLettered);
     this.calls = new ConsumerCalls(consumer, backoff, shutdown, retries, committedBatches);
+    this.metrics = new IndexerMetrics(config.groupId(), this::stats, consumer, producer);
     this.thread = new Thread(this::run, "vigil-indexer-" + config.groupId());
     this.thread.setDaemon(false);
   }
@@ -256,6 +258,7 @@ public final class KafkaEventIndexer implements EventIndexer {
   }
 
   private void closeClients() {
+    metrics.close();
     try {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
     } catch (RuntimeException e) {

@@ -41,6 +41,7 @@ final class CallRecorder {
    * {@code off} with {@code recording: strict}; should they meet anyway, the call fails closed).
    */
   Future<Void> received(Exchange ex, Map<String, String> headers, Body body, PolicyDecision decision) {
+    ProxyMetrics.decision(ex.channel, decision);
     if (ex.recordMode == RecordMode.OFF) {
       if (decision.getEffect() != Effect.DENY && !decision.getStrict()) {
         notRecorded.incrementAndGet();

@@ -30,6 +30,7 @@ final class CountingSink implements RecordingSink {
 
   @Override
   public Future<Void> record(VigilEvent event) {
+    long started = System.nanoTime();
     Future<Void> f;
     try {
       f = delegate.record(event);
@@ -37,6 +38,7 @@ final class CountingSink implements RecordingSink {
       f = Future.failedFuture(e);
     }
     return f.andThen(ar -> {
+      ProxyMetrics.recordingAck(ar.succeeded(), System.nanoTime() - started);
       if (ar.succeeded()) {
         recorded.incrementAndGet();
       } else {
@@ -58,6 +60,11 @@ final class CountingSink implements RecordingSink {
 
   long failed() {
     return failed.get();
+  }
+
+  /** The Kafka sink, or null for other sinks. */
+  KafkaRecordingSink kafka() {
+    return delegate instanceof KafkaRecordingSink kafka ? kafka : null;
   }
 
   /** The Kafka sink's losses and the gap events reporting them; null for other sinks. */

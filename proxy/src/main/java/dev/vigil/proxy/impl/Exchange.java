@@ -3,12 +3,16 @@ package dev.vigil.proxy.impl;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.vigil.ops.RequestIds;
 import dev.vigil.proxy.policy.RecordMode;
 import dev.vigil.schema.RequestRef;
 import io.vertx.core.http.HttpServerRequest;
 
 /** The state of one call through the gateway, from request received to its terminal event. Event-loop confined. */
 final class Exchange {
+
+  /** The response header naming the gateway's id of the call. */
+  static final String REQUEST_ID_HEADER = "X-Request-Id";
 
   final String requestId = UUID.randomUUID().toString();
   final HttpServerRequest request;
@@ -74,6 +78,17 @@ final class Exchange {
     this.request = request;
     this.startNanos = startNanos;
     this.startMillis = startMillis;
+  }
+
+  /**
+   * Called once when the gateway takes the call: the caller learns the id its call is recorded under
+   * ({@code RequestRef.requestId}; a caller's own X-Request-Id is never taken as the id), and the log lines of this
+   * call carry it ({@code requestId}).
+   */
+  Exchange announce() {
+    request.response().headers().set(REQUEST_ID_HEADER, requestId);
+    RequestIds.bind(requestId);
+    return this;
   }
 
   long elapsedMillis(long nowNanos) {

@@ -72,7 +72,7 @@ final class GatewayInterceptor implements ProxyInterceptor {
 
   /** A new exchange for {@code req}, its reference built from the raw path (replaced once the path is parsed). */
   Exchange begin(HttpServerRequest req) {
-    Exchange ex = new Exchange(req, nanoClock.getAsLong(), wallClock.getAsLong());
+    Exchange ex = new Exchange(req, nanoClock.getAsLong(), wallClock.getAsLong()).announce();
     req.response().closeHandler(v -> ex.clientClosed = true);
     ex.ref = EventFactory.ref(ex.requestId, req.method().name(), req.path(), emptyToNull(req.query()),
         source(req), req.getHeader(HttpHeaders.USER_AGENT), null);

@@ -1,6 +1,8 @@
 package dev.vigil.proxy.impl;
 
 import dev.vigil.common.LoopbackHosts;
+import dev.vigil.ops.Readiness;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 
@@ -8,6 +10,8 @@ import io.vertx.core.json.JsonObject;
  * The gateway's own endpoints, answered directly (never forwarded, never recorded):
  * <ul>
  *   <li>{@code GET /vigil/healthz}: liveness only, no authentication, {@code {"status":"ok"}};</li>
+ *   <li>{@code GET /vigil/readyz}: readiness, no authentication: 200 when the recording sink's Kafka cluster answers
+ *       (cached a few seconds), else 503, with {@code {"status":"ready"|"not-ready","checks":{...}}};</li>
  *   <li>{@code GET /vigil/status}: gateway id and counters (events recorded/failed, sessions tracked, calls not
  *       recorded by policy, strict refusals, recording gaps, policy loads, failed reloads with the last reload error
  *       and label lookups), for callers on loopback or presenting a token the gateway accepts; others get a 401
@@ -18,6 +22,7 @@ final class HealthHandler {
 
   static final String PATH = "/vigil/healthz";
   static final String STATUS_PATH = "/vigil/status";
+  static final String READY_PATH = "/vigil/readyz";
 
   private final String gatewayId;
   private final CountingSink sink;
@@ -26,9 +31,13 @@ final class HealthHandler {
   private final StrictRecording strict;
   private final CallRecorder recorder;
   private final Governance governance;
+  private final Vertx vertx;
+  private final Readiness readiness;
 
   HealthHandler(String gatewayId, CountingSink sink, SessionKeys sessions, TokenAuthenticator authenticator,
-      StrictRecording strict, CallRecorder recorder, Governance governance) {
+      StrictRecording strict, CallRecorder recorder, Governance governance, Vertx vertx, Readiness readiness) {
+    this.vertx = vertx;
+    this.readiness = readiness;
     this.strict = strict;
     this.recorder = recorder;
     this.governance = governance;
@@ -40,7 +49,7 @@ final class HealthHandler {
 
   /** Whether {@code path} is one of the gateway's own endpoints. */
   boolean handles(String path) {
-    return PATH.equals(path) || STATUS_PATH.equals(path);
+    return PATH.equals(path) || STATUS_PATH.equals(path) || READY_PATH.equals(path);
   }
 
   void handle(HttpServerRequest req) {
@@ -50,6 +59,15 @@ final class HealthHandler {
     }
     if (PATH.equals(req.path())) {
       json(req, new JsonObject().put("status", "ok"));
+      return;
+    }
+    if (READY_PATH.equals(req.path())) {
+      readiness.evaluate(vertx).onComplete(ar -> {
+        JsonObject answer = ar.succeeded() ? ar.result()
+            : new JsonObject().put("status", "not-ready").put("error", String.valueOf(ar.cause()));
+        req.response().setStatusCode(Readiness.isReady(answer) ? 200 : 503);
+        json(req, answer);
+      });
       return;
     }
     String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();

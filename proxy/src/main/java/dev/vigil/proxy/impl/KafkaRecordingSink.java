@@ -222,6 +222,16 @@ public final class KafkaRecordingSink implements RecordingSink {
     return queuedBytes.get();
   }
 
+  /** Events waiting for the sender thread. */
+  int queuedEvents() {
+    return queuedEvents.get();
+  }
+
+  /** The producer, for its client metrics. */
+  Producer<String, byte[]> producer() {
+    return producer;
+  }
+
   @Override
   public Future<Void> close() {
     return vertx.executeBlocking(() -> {

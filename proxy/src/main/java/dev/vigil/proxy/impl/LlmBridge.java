@@ -54,7 +54,7 @@ final class LlmBridge implements LlmGateway {
 
   @Override
   public LlmCall begin(HttpServerRequest request, String canonicalPath) {
-    Exchange ex = new Exchange(request, nanoClock.getAsLong(), wallClock.getAsLong());
+    Exchange ex = new Exchange(request, nanoClock.getAsLong(), wallClock.getAsLong()).announce();
     ex.channel = Channel.LLM;
     String query = request.query() == null || request.query().isEmpty() ? null : request.query();
     String source = request.remoteAddress() == null ? null

@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import dev.vigil.proxy.ProxyConfig;
 import dev.vigil.proxy.RecordingSink;
 import dev.vigil.proxy.VigilProxy;
+import dev.vigil.ops.KafkaReachability;
+import dev.vigil.ops.Readiness;
 import dev.vigil.proxy.llm.LlmChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,10 +39,15 @@ public final class VigilProxyImpl implements VigilProxy {
   private final long evictionTimer;
   private final Governance governance;
   private final LlmChannel llm;
+  private final Readiness readiness;
+  private final ProxyMetrics metrics;
 
   private VigilProxyImpl(Vertx vertx, HttpServer server, UpstreamOrigin origin, WebSocketClient webSockets,
-      GatewaySecurity security, CountingSink sink, long evictionTimer, Governance governance, LlmChannel llm) {
+      GatewaySecurity security, CountingSink sink, long evictionTimer, Governance governance, LlmChannel llm,
+      Readiness readiness, ProxyMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
+    this.readiness = readiness;
     this.llm = llm;
     this.governance = governance;
     this.server = server;
@@ -57,7 +64,7 @@ public final class VigilProxyImpl implements VigilProxy {
     return GatewaySecurity.start(vertx, config)
         .compose(security -> (sink != null ? Future.succeededFuture(sink)
                 : KafkaRecordingSink.create(vertx, config, sessions::next).<RecordingSink>map(s -> s))
-            .compose(s -> listen(vertx, config, security, new CountingSink(s), sessions)
+            .compose(s -> listen(vertx, config, security, new CountingSink(s), sessions, readiness(config, sink == null))
                 .onFailure(err -> {
                   if (sink == null) {
                     s.close();
@@ -66,13 +73,20 @@ public final class VigilProxyImpl implements VigilProxy {
             .onFailure(err -> security.close()));
   }
 
+  /** Ready when Kafka answers; a sink given by the caller (tests, embedding) has no dependency to check. */
+  private static Readiness readiness(ProxyConfig config, boolean kafkaSink) {
+    return new Readiness(kafkaSink
+        ? List.of(new KafkaReachability(config.kafkaProducer(), Readiness.DEFAULT_TIMEOUT)) : List.of());
+  }
+
   private static Future<VigilProxy> listen(Vertx vertx, ProxyConfig config, GatewaySecurity security,
-      CountingSink sink, SessionKeys sessions) {
+      CountingSink sink, SessionKeys sessions, Readiness readiness) {
     UpstreamTarget target = security.target();
     Governance governance;
     try {
       governance = Governance.open(vertx, config, target, security.upstreamAuthorization());
     } catch (RuntimeException e) {
+      readiness.close();
       return Future.failedFuture(e);
     }
     EventFactory events = new EventFactory(config.gatewayId(), sessions, System::currentTimeMillis, governance.masking(),
@@ -98,7 +112,8 @@ public final class VigilProxyImpl implements VigilProxy {
         .origin(origin)
         .addInterceptor(gateway, true);
     HealthHandler health = new HealthHandler(config.gatewayId(), sink, sessions, security.authenticator(), strict,
-        recorder, governance);
+        recorder, governance, vertx, readiness);
+    ProxyMetrics metrics = new ProxyMetrics(config.gatewayId(), sink, sessions, strict, recorder);
 
     HttpServerOptions options = GatewaySecurity.listenOptions(config)
         .setWebSocketSubProtocols(List.of("*")) // the relay answers with exactly the subprotocol the upstream chose
@@ -128,13 +143,16 @@ public final class VigilProxyImpl implements VigilProxy {
               + "LLM providers {})", config.gatewayId(), config.host(), s.actualPort(),
               config.http2() ? "HTTP/2 and HTTP/1.1" : "HTTP/1.1", target, security.issuers(),
               config.impersonation() ? "on" : "off", llm.providers());
-          return new VigilProxyImpl(vertx, s, origin, webSockets, security, sink, timer, governance, llm);
+          return new VigilProxyImpl(vertx, s, origin, webSockets, security, sink, timer, governance, llm, readiness,
+              metrics);
         })
         .onFailure(err -> {
           origin.close();
           webSockets.close();
           llm.close();
           governance.close();
+          readiness.close();
+          metrics.close();
         });
   }
 
@@ -158,6 +176,8 @@ public final class VigilProxyImpl implements VigilProxy {
         .eventually(() -> {
           security.close();
           governance.close();
+          readiness.close();
+          metrics.close();
           return sink.close();
         })
         .onComplete(ar -> LOG.info("Vigil gateway stopped ({} events recorded, {} failed)", sink.recorded(), sink.failed()));

@@ -20,15 +20,20 @@ final class ApiRouter {
     AlertsHandler alerts = new AlertsHandler(backend);
     TailHandler tail = new TailHandler(backend);
 
-    router.get("/api/v1/events").handler(events::search);
-    router.get("/api/v1/sessions").handler(search::search);
-    router.get("/api/v1/sessions/:sessionId").handler(session::detail);
-    router.get("/api/v1/sessions/:sessionId/transcript").handler(session::transcript);
-    router.get("/api/v1/sessions/:sessionId/exec/:requestId.cast").handler(cast::cast);
-    router.get("/api/v1/sessions/:sessionId/export").handler(export::export);
-    router.post("/api/v1/sessions/:sessionId/verify").handler(verify::verify);
-    router.get("/api/v1/sessions/:sessionId/tail").handler(tail::tail);
-    router.get("/api/v1/sessions/:sessionKey/events").handler(events::sessionKey);
-    router.get("/api/v1/alerts").handler(alerts::search);
+    route(router.get("/api/v1/events"), "/api/v1/events", events::search);
+    route(router.get("/api/v1/sessions"), "/api/v1/sessions", search::search);
+    route(router.get("/api/v1/sessions/:sessionId"), "/api/v1/sessions/:sessionId", session::detail);
+    route(router.get("/api/v1/sessions/:sessionId/transcript"), "/api/v1/sessions/:sessionId/transcript", session::transcript);
+    route(router.get("/api/v1/sessions/:sessionId/exec/:requestId.cast"), "/api/v1/sessions/:sessionId/exec/:requestId.cast", cast::cast);
+    route(router.get("/api/v1/sessions/:sessionId/export"), "/api/v1/sessions/:sessionId/export", export::export);
+    route(router.post("/api/v1/sessions/:sessionId/verify"), "/api/v1/sessions/:sessionId/verify", verify::verify);
+    route(router.get("/api/v1/sessions/:sessionId/tail"), "/api/v1/sessions/:sessionId/tail", tail::tail);
+    route(router.get("/api/v1/sessions/:sessionKey/events"), "/api/v1/sessions/:sessionKey/events", events::sessionKey);
+    route(router.get("/api/v1/alerts"), "/api/v1/alerts", alerts::search);
+  }
+
+  /** The route's handler, after naming the endpoint for {@link QueryMetrics}. */
+  private static void route(io.vertx.ext.web.Route route, String path, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> h) {
+    route.handler(QueryMetrics.endpoint(path)).handler(h);
   }
 }

@@ -2,6 +2,7 @@ package dev.vigil.query.impl;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,6 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.vigil.indexer.OpenSearchClients;
+import dev.vigil.indexer.OpenSearchReachability;
+import dev.vigil.ops.Readiness;
 import dev.vigil.query.QueryApi;
 import dev.vigil.query.QueryApiConfig;
 
@@ -32,6 +35,7 @@ public final class QueryApiServer implements QueryApi {
   private final TokenAuthenticator authenticator;
   private final OpenSearchTransport transport;
   private final Backend backend;
+  private final Readiness readiness;
   private HttpServer server;
 
   private QueryApiServer(Vertx vertx, QueryApiConfig config, TokenAuthenticator authenticator, OpenSearchTransport transport) {
@@ -39,6 +43,8 @@ public final class QueryApiServer implements QueryApi {
     this.config = config;
     this.authenticator = authenticator;
     this.transport = transport;
+    this.readiness = new Readiness(List.of(new OpenSearchReachability(config.openSearchUrl(), config.openSearchUsername(),
+        config.openSearchPassword(), Readiness.DEFAULT_TIMEOUT)));
     this.backend = Backend.create(config, new Store(vertx, new OpenSearchAsyncClient(transport)));
   }
 
@@ -64,7 +70,9 @@ public final class QueryApiServer implements QueryApi {
   private Future<HttpServer> listen() {
     Router router = Router.router(vertx);
     router.route().handler(Requests::assignRequestId);
+    router.route().handler(QueryMetrics::time);
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+    router.get("/readyz").handler(this::ready);
     // the API's description is public; everything else under /api needs a bearer token
     router.get("/api/openapi.json").handler(new OpenApiHandler()::serve);
     router.route("/api/*").handler(this::authenticate);
@@ -98,11 +106,22 @@ public final class QueryApiServer implements QueryApi {
     Future<Void> stop = server == null ? Future.succeededFuture() : server.close();
     return stop.andThen(ignored -> {
       authenticator.close();
+      readiness.close();
       try {
         transport.close();
       } catch (IOException | RuntimeException e) {
         LOG.debug("Closing OpenSearch transport", e);
       }
+    });
+  }
+
+  /** {@code GET /readyz}: 200 when OpenSearch answers and is not red (cached a few seconds), else 503. */
+  private void ready(RoutingContext ctx) {
+    readiness.evaluate(vertx).onComplete(ar -> {
+      JsonObject answer = ar.succeeded() ? ar.result()
+          : new JsonObject().put("status", "not-ready").put("error", String.valueOf(ar.cause()));
+      ctx.response().setStatusCode(Readiness.isReady(answer) ? 200 : 503);
+      ctx.json(answer);
     });
   }
 

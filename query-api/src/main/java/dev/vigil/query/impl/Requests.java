@@ -1,5 +1,6 @@
 package dev.vigil.query.impl;
 
+import dev.vigil.ops.RequestIds;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ final class Requests {
     String id = given != null && CLIENT_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
     ctx.put(REQUEST_ID, id);
     ctx.response().putHeader("X-Request-Id", id);
+    RequestIds.bind(id); // log lines of this request carry it (requestId)
     ctx.next();
   }
 
