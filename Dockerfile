@@ -13,6 +13,7 @@ COPY schemas/pom.xml schemas/
 COPY kube-codec/pom.xml kube-codec/
 COPY masking/pom.xml masking/
 COPY embedded/pom.xml embedded/
+COPY ops/pom.xml ops/
 COPY kube-sim/pom.xml kube-sim/
 COPY llm-sim/pom.xml llm-sim/
 COPY proxy/pom.xml proxy/

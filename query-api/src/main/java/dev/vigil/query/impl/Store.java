@@ -20,12 +20,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * OpenSearch, as the handlers see it: searches and counts completing on the caller's Vert.x context, failures turned
- * into API errors (unreachable or 5xx/429 → 503; a refused query → 500). Searches use
+ * into API errors (unreachable or 5xx/429 → 503 after three retries within about a second; a refused query → 500
+ * at once). Searches use
  * {@code ignore_unavailable}/{@code allow_no_indices}, so an index that does not exist yet reads as empty.
  */
 final class Store {
 
   private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+
+  /** Waits before the retries of a transiently unavailable store: three more attempts within about a second. */
+  static final long[] RETRY_DELAYS_MS = {100, 300, 600};
 
   private final Vertx vertx;
   private final OpenSearchAsyncClient client;
@@ -36,25 +40,42 @@ final class Store {
   }
 
   Future<SearchResponse<ObjectNode>> search(SearchRequest request) {
-    CompletableFuture<SearchResponse<ObjectNode>> cf;
-    try {
-      cf = client.search(request, ObjectNode.class);
-    } catch (IOException | RuntimeException e) {
-      return Future.failedFuture(translate(e));
-    }
-    return Future.fromCompletionStage(cf, vertx.getOrCreateContext()).recover(e -> Future.failedFuture(translate(e)));
+    return withRetries(() -> client.search(request, ObjectNode.class), 0);
   }
 
   Future<Long> count(CountRequest request) {
-    CompletableFuture<CountResponse> cf;
+    return withRetries(() -> client.count(request), 0).map(CountResponse::count);
+  }
+
+  /** An OpenSearch call whose future may also be thrown at once (the client's signature). */
+  @FunctionalInterface
+  interface Call<T> {
+    CompletableFuture<T> start() throws IOException;
+  }
+
+  /**
+   * Runs {@code call}, retrying after {@link #RETRY_DELAYS_MS} while it fails with a transient unavailability (503:
+   * unreachable, 5xx, 429 — e.g. the shards of a daily index created a moment ago are not started yet); any other
+   * failure is final at once.
+   */
+  private <T> Future<T> withRetries(Call<T> call, int attempt) {
+    CompletableFuture<T> cf;
     try {
-      cf = client.count(request);
+      cf = call.start();
     } catch (IOException | RuntimeException e) {
-      return Future.failedFuture(translate(e));
+      cf = CompletableFuture.failedFuture(e);
     }
-    return Future.fromCompletionStage(cf, vertx.getOrCreateContext())
-        .recover(e -> Future.<CountResponse>failedFuture(translate(e)))
-        .map(CountResponse::count);
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    return Future.fromCompletionStage(cf, context).recover(e -> {
+      Throwable failure = translate(e);
+      boolean transient503 = failure instanceof ApiException api && api.status() == 503;
+      if (!transient503 || attempt >= RETRY_DELAYS_MS.length) {
+        return Future.failedFuture(failure);
+      }
+      io.vertx.core.Promise<T> retried = io.vertx.core.Promise.promise();
+      vertx.setTimer(RETRY_DELAYS_MS[attempt], t -> withRetries(call, attempt + 1).onComplete(retried));
+      return retried.future();
+    });
   }
 
   Vertx vertx() {
