@@ -207,6 +207,8 @@ class AttackSuiteTest {
     RecordedRequest upstream = GatewayTest.single(fx.kubeSim.requests());
     assertThat(upstream.hasHeader("content-length") && upstream.hasHeader("transfer-encoding")).isFalse();
     assertThat(upstream.path()).isEqualTo("/api/v1/namespaces/payments/configmaps");
+    assertThat(upstream.header("content-length")).as("the whole chunked body, not the declared 5").isEqualTo(
+        String.valueOf(body.length()));
   }
 
   @Test
