@@ -13,9 +13,6 @@ import io.kubernetes.client.proto.Runtime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -242,15 +239,10 @@ public final class KubeContent {
     return out.toString();
   }
 
-  /** Strict UTF-8 decoding; null when the bytes are not valid UTF-8. */
   static String utf8(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
+    return Utf8.strict(bytes);
   }
+
 
   /**
    * Every value in the body: one → itself; several YAML documents or a watch stream → an array; several JSON values

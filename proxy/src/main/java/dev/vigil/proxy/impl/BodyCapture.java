@@ -1,13 +1,9 @@
 package dev.vigil.proxy.impl;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 
+import dev.vigil.codec.Utf8;
 import dev.vigil.proxy.impl.content.RecordedContent;
 import dev.vigil.schema.Body;
 import dev.vigil.schema.BodyEncoding;
@@ -72,7 +68,7 @@ final class BodyCapture {
   private Body build(long originalSize) {
     boolean truncated = originalSize > kept.length() || total > kept.length();
     byte[] bytes = kept.getBytes();
-    String text = textual ? utf8(bytes, truncated) : null;
+    String text = textual ? Utf8.strictCut(bytes, truncated) : null;
     text = RecordedContent.text(contentType, bytes, truncated, text); // protobuf, YAML captured whole -> JSON text
     return Body.newBuilder()
         .setContentType(contentType)
@@ -100,18 +96,5 @@ final class BodyCapture {
   }
 
   /** The bytes as UTF-8, allowing a character cut at the end when truncated; null when not valid UTF-8. */
-  private static String utf8(byte[] bytes, boolean truncated) {
-    int maxTrim = truncated ? Math.min(3, bytes.length) : 0;
-    for (int trim = 0; trim <= maxTrim; trim++) {
-      CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-      try {
-        return d.decode(ByteBuffer.wrap(bytes, 0, bytes.length - trim)).toString();
-      } catch (CharacterCodingException e) {
-        // try dropping one more trailing byte of a cut character
-      }
-    }
-    return null;
-  }
+
 }

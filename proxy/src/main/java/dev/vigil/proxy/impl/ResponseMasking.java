@@ -1,13 +1,11 @@
 package dev.vigil.proxy.impl;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.vigil.codec.ContentKind;
 import dev.vigil.codec.KubeContent;
+import dev.vigil.codec.Utf8;
 import dev.vigil.masking.Detectors;
 import dev.vigil.masking.Fingerprinter;
 import dev.vigil.masking.MaskResult;
@@ -94,7 +92,7 @@ final class ResponseMasking {
       }
       return of(masker.mask("application/json", json, secrets), bytes, contentType, "application/json", false);
     }
-    String text = utf8(raw);
+    String text = Utf8.strict(raw);
     if (text == null) {
       return secrets ? Result.refuse("a Secret response that is not text") : bytes(bytes, contentType);
     }
@@ -106,7 +104,7 @@ final class ResponseMasking {
    * but does not parse is replaced by its {@code masked:k8s-secret-body:…} token, as the recording does.
    */
   Result text(String contentType, Buffer bytes) {
-    String text = utf8(bytes.getBytes());
+    String text = Utf8.strict(bytes.getBytes());
     if (text == null) {
       return bytes(bytes, contentType);
     }
@@ -150,13 +148,5 @@ final class ResponseMasking {
     return newline && !text.endsWith("\n") ? text + "\n" : text;
   }
 
-  /** The bytes as UTF-8, or null when they are not valid UTF-8. */
-  static String utf8(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
-  }
+
 }

@@ -1,11 +1,8 @@
 package dev.vigil.proxy.llm;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import dev.vigil.codec.Utf8;
 import dev.vigil.schema.Body;
 import dev.vigil.schema.BodyEncoding;
 import io.vertx.core.buffer.Buffer;
@@ -39,16 +36,7 @@ final class LlmBodies {
 
   /** The bytes as UTF-8 (a character cut at the end is dropped when {@code cut}); null when not valid UTF-8. */
   static String utf8(Buffer bytes, boolean cut) {
-    byte[] b = bytes.getBytes();
-    int maxTrim = cut ? Math.min(3, b.length) : 0;
-    for (int trim = 0; trim <= maxTrim; trim++) {
-      try {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, 0, b.length - trim)).toString();
-      } catch (CharacterCodingException e) {
-        // a character cut at the end: try without one more trailing byte
-      }
-    }
-    return null;
+    return Utf8.strictCut(bytes.getBytes(), cut);
   }
+
 }

@@ -1,11 +1,9 @@
 package dev.vigil.proxy.llm;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+
+import dev.vigil.codec.Utf8;
 
 import io.vertx.core.buffer.Buffer;
 
@@ -162,13 +160,11 @@ final class SseParser {
   }
 
   private static String utf8(byte[] bytes) throws MalformedException {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
+    String text = Utf8.strict(bytes);
+    if (text == null) {
       throw new MalformedException("a line of the event stream is not valid UTF-8");
     }
+    return text;
   }
+
 }
