@@ -25,6 +25,21 @@ const XSS_EVENT = "<script>window.__vigilXss='event'</script>";
 const XSS_ALERT = "<script>window.__vigilXss='alert'</script>";
 const XSS_CAST = "<script>window.__vigilXss='cast'</script>";
 const TAMPERED_INDEX = 2;
+// UiSeedData.XSS_BODY: more stored payloads, one configmap body (each must be shown as text, none may run)
+const XSS_BODY = [
+  "<svg onload=window.__vigilXss='svg'><script>window.__vigilXss='svg2'</script></svg>",
+  "</script><script>window.__vigilXss='close'</script>",
+  "<a href=javascript:window.__vigilXss='jsurl'>click</a>",
+  "javascript:window.__vigilXss='bare'",
+  "<iframe srcdoc=<script>window.__vigilXss='iframe'</script>></iframe>",
+  "<math><mi xlink:href=javascript:window.__vigilXss='math'>m</mi></math>",
+  "<object data=javascript:window.__vigilXss='object'></object>",
+  "\uff1cscript\uff1ewindow.__vigilXss='fullwidth'\uff1c/script\uff1e",
+  "{{constructor.constructor('window.__vigilXss=1')()}}",
+  "=cmd|' /C calc'!A0",
+];
+// UiSeedData.OSC_CAST: an OSC 8 hyperlink (to a script URL) and an OSC 0 title in the exec output
+const OSC_LINK_TEXT = 'osc8-link-text';
 
 const EXPECTED_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
   + "frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
@@ -56,8 +71,15 @@ async function shot(page, name, options = {}) {
 async function noScriptRan(page, where) {
   const flag = await page.evaluate(() => window.__vigilXss);
   check(flag === undefined, `${where}: no recorded script ran (window.__vigilXss is ${String(flag)})`);
-  const injected = await page.evaluate(() => document.querySelectorAll('#main script, #main img, #main iframe, #main object').length);
-  check(injected === 0, `${where}: no script/img/iframe/object element came from recorded data`);
+  const injected = await page.evaluate(() => document.querySelectorAll(
+    '#main script, #main img, #main iframe, #main object, #main embed, #main svg, #main math, #main form, #main base').length);
+  check(injected === 0, `${where}: no script/img/iframe/object/svg/math element came from recorded data`);
+  const handlers = await page.evaluate(() => [...document.querySelectorAll('#main *')]
+    .filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name) || a.name === 'srcdoc')).length);
+  check(handlers === 0, `${where}: no element carries an event-handler or srcdoc attribute`);
+  const links = await page.evaluate(() => [...document.querySelectorAll('a[href]')]
+    .map((a) => a.getAttribute('href')).filter((h) => !/^(#|\/|blob:)/.test(h)));
+  check(links.length === 0, `${where}: every link is an in-app route, a same-origin path or a blob: download (${links.join(' ')})`);
   check(problems.dialogs.length === 0, `${where}: no dialog opened`);
 }
 
@@ -162,6 +184,9 @@ try {
   step = 'recorded <script> payloads are text';
   const timelineText = await page.$eval('#timeline', (t) => t.textContent);
   check(timelineText.includes(XSS_EVENT), 'the <script> in an event body is shown as text in the timeline');
+  for (const payload of XSS_BODY) {
+    check(timelineText.includes(payload), `stored payload shown as text in the timeline: ${payload}`);
+  }
   const alertsText = await page.$eval('#session-alerts', (t) => t.textContent);
   check(alertsText.includes(XSS_ALERT), 'the <script> in an alert description is shown as text');
   await noScriptRan(page, 'session page');
@@ -190,6 +215,10 @@ try {
   check(screenText.includes(TERMINAL_SECRET_LINE), 'the replay reaches the end of the recording');
   check(screenText.includes(XSS_CAST), 'the <script> echoed in the terminal is shown as text');
   check(!screenText.includes('\u001b[') && !screenText.includes('[1;32m'), 'escape sequences are interpreted, not printed');
+  check(screenText.includes(OSC_LINK_TEXT) && screenText.includes('after-title'), 'OSC 8 hyperlink text and the text after an OSC title are shown');
+  check(!screenText.includes(']8;;') && !screenText.includes('javascript:') && !screenText.includes("__vigilXss='title'"),
+    'OSC sequences (hyperlink target, window title) are consumed, never printed');
+  check(await player.locator('a, .term-screen [href]').count() === 0, 'the terminal makes no link of an OSC 8 hyperlink');
   const inputs = await player.locator('.term-input li').allTextContents();
   check(inputs.some((i) => i.includes('cat config/db.yaml')), `the keyboard input is listed (${inputs.length} lines)`);
   await noScriptRan(page, 'exec replay');

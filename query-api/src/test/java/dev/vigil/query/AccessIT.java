@@ -68,7 +68,8 @@ class AccessIT {
   void shouldShowAnAgentOnlyItsOwnSessionsAlertsAndEvents() {
     String agent2 = h.agent("agent-2");
     assertThat(ids(h.http.get("/api/v1/sessions", agent2).body(), "sessions")).containsExactly(s.other.sessionId());
-    assertThat(ids(h.http.get("/api/v1/sessions?identity=agent-1", agent2).body(), "sessions")).isEmpty();
+    assertForbidden(h.http.get("/api/v1/sessions?identity=agent-1", agent2)); // filtering by another identity
+    assertThat(ids(h.http.get("/api/v1/sessions?identity=agent-2", agent2).body(), "sessions")).containsExactly(s.other.sessionId());
     assertThat(ids(h.http.get("/api/v1/sessions?q=rotation", agent2).body(), "sessions")).containsExactly(s.other.sessionId());
     assertThat(ids(h.http.get("/api/v1/alerts", agent2).body(), "alerts")).containsExactly("alert-ns");
     assertThat(ids(h.http.get("/api/v1/alerts?severity=MEDIUM", agent2).body(), "alerts")).isEmpty();

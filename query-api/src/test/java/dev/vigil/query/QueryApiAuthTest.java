@@ -220,15 +220,15 @@ class QueryApiAuthTest {
     assertThat(overlong.body().getJsonObject("error").getString("requestId")).hasSizeLessThanOrEqualTo(64);
   }
 
-  private static long now() {
+  static long now() {
     return System.currentTimeMillis() / 1000;
   }
 
-  private static String b64(String s) {
+  static String b64(String s) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String hs256(JsonObject claims) throws Exception {
+  static String hs256(JsonObject claims) throws Exception {
     String signingInput = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + b64(claims.encode());
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec("not-a-secret-anyone-has-0123456789".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -236,7 +236,7 @@ class QueryApiAuthTest {
         mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
   }
 
-  private static String unsigned(JsonObject claims) {
+  static String unsigned(JsonObject claims) {
     return b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + b64(claims.encode()) + ".";
   }
 

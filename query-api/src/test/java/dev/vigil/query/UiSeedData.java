@@ -81,6 +81,24 @@ final class UiSeedData {
   static final String XSS_EVENT = "<script>window.__vigilXss='event'</script><img src=x onerror=\"window.__vigilXss='img'\">";
   static final String XSS_ALERT = "<script>window.__vigilXss='alert'</script>";
   static final String XSS_CAST = "<script>window.__vigilXss='cast'</script>";
+  /**
+   * More stored payloads (the browser script checks each is shown as text and none ran): one per line of a configmap
+   * body. No double quotes or backslashes, so the JSON body shows each exactly as written.
+   */
+  static final List<String> XSS_BODY = List.of(
+      "<svg onload=window.__vigilXss='svg'><script>window.__vigilXss='svg2'</script></svg>",
+      "</script><script>window.__vigilXss='close'</script>",
+      "<a href=javascript:window.__vigilXss='jsurl'>click</a>",
+      "javascript:window.__vigilXss='bare'",
+      "<iframe srcdoc=<script>window.__vigilXss='iframe'</script>></iframe>",
+      "<math><mi xlink:href=javascript:window.__vigilXss='math'>m</mi></math>",
+      "<object data=javascript:window.__vigilXss='object'></object>",
+      "\uff1cscript\uff1ewindow.__vigilXss='fullwidth'\uff1c/script\uff1e",
+      "{{constructor.constructor('window.__vigilXss=1')()}}",
+      "=cmd|' /C calc'!A0");
+  /** Terminal output with an OSC 8 hyperlink to a script URL and an OSC 0 window title holding markup. */
+  static final String OSC_CAST = "\u001b]8;;javascript:window.__vigilXss='osc8'\u0007osc8-link-text\u001b]8;;\u0007 "
+      + "\u001b]0;<script>window.__vigilXss='title'</script>\u0007\u001b[4mafter-title\u001b[0m";
   /** Index (in chain order) of session C's tampered document. */
   static final int TAMPERED_INDEX = 2;
 
@@ -141,12 +159,17 @@ final class UiSeedData {
         "cat config/db.yaml\r\nhost: db.payments.svc\r\nuser: payments\r\npassword: masked:k8s-secret:9f2c41\r\n" + PROMPT);
     c.frame(rid, exec, 9_000, 5, Direction.TO_UPSTREAM, 0, "echo \"" + XSS_CAST + "\"\r");
     c.frame(rid, exec, 9_100, 6, Direction.TO_CLIENT, 1, "echo \"" + XSS_CAST + "\"\r\n" + XSS_CAST + "\r\n" + PROMPT);
-    c.frame(rid, exec, 13_000, 7, Direction.TO_UPSTREAM, 0, "exit\r");
-    c.frame(rid, exec, 13_100, 8, Direction.TO_CLIENT, 1, "exit\r\n");
-    c.response(execRequest, exec.plusMillis(13_200), 101, null, 9);
+    c.frame(rid, exec, 10_000, 7, Direction.TO_CLIENT, 1, OSC_CAST + "\r\n" + PROMPT);
+    c.frame(rid, exec, 13_000, 8, Direction.TO_UPSTREAM, 0, "exit\r");
+    c.frame(rid, exec, 13_100, 9, Direction.TO_CLIENT, 1, "exit\r\n");
+    c.response(execRequest, exec.plusMillis(13_200), 101, null, 10);
     // the agent asks its model about what it saw
     c.llm(T0.plusSeconds(40), "{\"model\":\"claude-sonnet\",\"messages\":[{\"role\":\"user\",\"content\":\"Summarise the payments DB config\"}]}",
         "{\"content\":[{\"type\":\"text\",\"text\":\"The payments DB is db.payments.svc, user payments; the password is masked.\"}]}");
+    c.exchange(T0.plusSeconds(45), "create", "configmaps", "default", "payloads", "POST",
+        new JsonObject().put("kind", "ConfigMap").put("metadata", new JsonObject().put("name", "payloads"))
+            .put("data", new JsonObject().put("lines", String.join(" | ", XSS_BODY))).encode(),
+        Effect.ALLOW, null, null, 201, null);
     VigilEvent leak = c.exchange(T0.plusSeconds(50), "create", "configmaps", "default", "leak", "POST",
         "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"leak\"},\"data\":{\"key\":\"AKIAZ7XQ3VJ4MN2P8RTW\"}}",
         Effect.ALLOW, null, null, 201, null);

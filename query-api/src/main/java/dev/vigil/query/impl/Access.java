@@ -36,11 +36,23 @@ public record Access(Caller caller, boolean analyst) {
     return identity != null && caller.username().equals(identity.getString("username"));
   }
 
-  /** Throws 403 unless the caller may read {@code doc}. */
+  /** Throws 403 unless the caller may read {@code doc}; the audit line (never the answer) names the owner. */
   public void check(JsonObject doc, String what) {
     if (!mayRead(doc)) {
+      JsonObject identity = doc.getJsonObject("identity");
       throw ApiException.forbidden("This " + what + " belongs to another identity; only members of the analyst group "
-          + "may read it");
+          + "may read it").audit("owner", identity == null ? null : identity.getString("username"));
+    }
+  }
+
+  /**
+   * Throws 403 when a caller outside the analyst group filters a search by an {@code identity} other than its own
+   * (username or token subject): the answer would be empty anyway, but asking is an attempt the audit trail keeps.
+   */
+  public void checkIdentityFilter(String identity) {
+    if (!analyst && identity != null && !identity.equals(caller.username()) && !identity.equals(caller.subject())) {
+      throw ApiException.forbidden("Only members of the analyst group may search another identity's records")
+          .audit("identity", identity);
     }
   }
 }

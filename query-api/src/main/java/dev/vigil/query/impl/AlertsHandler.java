@@ -50,6 +50,7 @@ final class AlertsHandler {
     String type = p.string("type");
     String severity = p.choice("severity", SEVERITIES);
     String identity = p.string("identity");
+    access.checkIdentityFilter(identity);
     String sessionId = p.string("sessionId", Params.MAX_VALUE_CHARS * 2);
     Long from = p.epochMillis("from");
     Long to = p.epochMillis("to");

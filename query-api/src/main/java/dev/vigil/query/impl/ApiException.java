@@ -1,11 +1,15 @@
 package dev.vigil.query.impl;
 
+import io.vertx.core.json.JsonObject;
+
 /** An error answered in the API's one JSON error shape. */
 public final class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final int status;
   private final String code;
+  /** What the audit line of this refusal adds (never sent to the client), e.g. the owner of the session asked for. */
+  private transient JsonObject auditDetail;
 
   public ApiException(int status, String code, String message) {
     super(message, null, false, false);
@@ -35,6 +39,20 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException internal(String message) {
     return new ApiException(500, "internal", message);
+  }
+
+  /** Adds {@code name: value} to the audit line of this refusal only (the answer never carries it). */
+  public ApiException audit(String name, Object value) {
+    if (auditDetail == null) {
+      auditDetail = new JsonObject();
+    }
+    auditDetail.put(name, value);
+    return this;
+  }
+
+  /** The audit-only detail, or null. */
+  public JsonObject auditDetail() {
+    return auditDetail;
   }
 
   public int status() {

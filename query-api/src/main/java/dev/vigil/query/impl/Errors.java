@@ -3,6 +3,7 @@ package dev.vigil.query.impl;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +26,6 @@ final class Errors {
   static void failure(RoutingContext ctx) {
     Throwable f = ctx.failure();
     if (f instanceof ApiException api) {
-      if (api.status() == 401 || api.status() == 403) {
-        Audit.refused(ctx, null, api.status(), api.getMessage());
-      }
       send(ctx, api);
     } else if (f == null) {
       int status = ctx.statusCode();
@@ -39,6 +37,9 @@ final class Errors {
         case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed");
         default -> ApiException.internal("Internal error");
       });
+    } else if (f instanceof HttpException http && http.getStatusCode() == 400) {
+      // Vert.x could not decode the request (a malformed %-escape in the query string or a path parameter)
+      send(ctx, ApiException.badRequest("Malformed request: the path or query string is not valid percent-encoding"));
     } else {
       LOG.error("Request {} {} failed (requestId={})", ctx.request().method(), ctx.request().path(),
           Requests.requestId(ctx), f);
@@ -57,6 +58,9 @@ final class Errors {
       ctx.response().reset();
       return;
     }
+    if (ctx.normalizedPath().startsWith("/api/")) {
+      Audit.refused(ctx, e); // every refusal of the API is on the audit trail, whatever its status
+    }
     String id = Requests.requestId(ctx);
     ctx.response()
         .setStatusCode(e.status())
@@ -65,8 +69,16 @@ final class Errors {
     if (e.status() == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
-    ctx.response().end(new JsonObject()
+    ctx.response().end(htmlSafe(new JsonObject()
         .put("error", new JsonObject().put("code", e.code()).put("message", e.getMessage()).put("requestId", id))
-        .encode());
+        .encode()));
+  }
+
+  /**
+   * JSON whose {@code <}, {@code >} and {@code &} are written as JSON unicode escapes (the same JSON value): an error
+   * message quoting a bad parameter never carries markup, even to a client that ignored the content type.
+   */
+  static String htmlSafe(String json) {
+    return json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
   }
 }

@@ -21,6 +21,7 @@ final class EventsHandler {
   void search(RoutingContext ctx) {
     EventQuery query = EventQuery.parse(Requests.params(ctx));
     Access access = Requests.access(ctx);
+    access.checkIdentityFilter(query.identity());
     backend.store().search(EventSearch.searchRequest(backend.config().indexPattern(), query, access.owner()))
         .onSuccess(r -> {
           long total = Documents.total(r);
@@ -38,11 +39,11 @@ final class EventsHandler {
           Map<String, Object> params = new LinkedHashMap<>();
           params.put("sessionKey", query.sessionKey());
           params.put("size", query.size());
-          Audit.query(ctx, SESSION_KEY, params, r.hits().hits().size());
           if (r.hits().hits().isEmpty()) {
             ctx.fail(ApiException.notFound("No events for session " + query.sessionKey()));
             return;
           }
+          Audit.query(ctx, SESSION_KEY, params, r.hits().hits().size());
           ctx.json(new JsonObject().put("sessionKey", query.sessionKey()).put("total", Documents.total(r))
               .put("events", EventSearch.events(r)));
         })

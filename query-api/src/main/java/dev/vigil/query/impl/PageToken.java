@@ -19,6 +19,7 @@ import org.opensearch.client.opensearch._types.FieldValue;
 final class PageToken {
 
   private static final int MAX_CHARS = 4096;
+  private static final int MAX_ID_CHARS = 2048;
 
   private PageToken() {}
 
@@ -57,18 +58,20 @@ final class PageToken {
       throw ApiException.badRequest("Query parameter 'searchAfter' was issued for another sort or search; "
           + "start again without it");
     }
+    // every sort of this API is numbers (times, counts) then one keyword id: a forged token of other types would only
+    // make OpenSearch fail (a 500); it is the client's error
     List<FieldValue> out = new ArrayList<>(values.size());
-    for (Object v : values) {
-      if (v instanceof Integer || v instanceof Long) {
+    for (int i = 0; i < values.size(); i++) {
+      Object v = values.getValue(i);
+      boolean last = i == values.size() - 1;
+      if (!last && (v instanceof Integer || v instanceof Long)) {
         out.add(FieldValue.of(((Number) v).longValue()));
-      } else if (v instanceof Number n) {
-        out.add(FieldValue.of(n.doubleValue()));
-      } else if (v instanceof Boolean b) {
-        out.add(FieldValue.of(b));
-      } else if (v instanceof String s) {
+      } else if (last && v instanceof String s && s.length() <= MAX_ID_CHARS) {
         out.add(FieldValue.of(s));
-      } else {
+      } else if (last && v == null) {
         out.add(FieldValue.NULL);
+      } else {
+        throw ApiException.badRequest("Query parameter 'searchAfter' is not a page token of this API");
       }
     }
     return out;

@@ -70,6 +70,7 @@ public final class QueryApiServer implements QueryApi {
   private Future<HttpServer> listen() {
     Router router = Router.router(vertx);
     router.route().handler(Requests::assignRequestId);
+    router.route().handler(Requests::securityHeaders); // the UI's routes replace them with the page's own
     router.route().handler(QueryMetrics::time);
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(this::ready);
@@ -89,6 +90,7 @@ public final class QueryApiServer implements QueryApi {
     }
     return vertx.createHttpServer(options)
         .requestHandler(router)
+        .invalidRequestHandler(InvalidRequests::handle)
         .listen()
         .onSuccess(s -> {
           this.server = s;

@@ -29,6 +29,12 @@ final class QueryMetrics {
     };
   }
 
+  /** The declared path of the route that took the request ({@code /api/v1/sessions/{sessionId}}), or null. */
+  static String declaredEndpoint(RoutingContext ctx) {
+    String declared = ctx.get(ENDPOINT);
+    return declared == null ? null : declared.replaceAll(":([A-Za-z]+)", "{$1}");
+  }
+
   static void time(RoutingContext ctx) {
     long started = System.nanoTime();
     ctx.addEndHandler(ar -> {

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /** Per-request state kept in the routing context: the request id and the caller's access. */
@@ -16,6 +17,8 @@ final class Requests {
   private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final String REQUEST_ID = "vigil.requestId";
   private static final String ACCESS = "vigil.access";
+  /** For API answers: nothing may run, load or frame them even if opened as a page. */
+  static final String API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
   private Requests() {}
 
@@ -27,6 +30,24 @@ final class Requests {
     ctx.response().putHeader("X-Request-Id", id);
     RequestIds.bind(id); // log lines of this request carry it (requestId)
     ctx.next();
+  }
+
+  /**
+   * The headers of every answer that is not the UI's (which sets its own, stricter for pages): never sniffed as
+   * another type, never rendered as a document (an API answer opened in a tab runs nothing and loads nothing), not
+   * framed, not cached (answers hold recorded data), no referrer.
+   */
+  static void securityHeaders(RoutingContext ctx) {
+    putSecurityHeaders(ctx.response());
+    ctx.next();
+  }
+
+  static void putSecurityHeaders(HttpServerResponse response) {
+    response.putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Content-Security-Policy", API_CONTENT_SECURITY_POLICY)
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("X-Frame-Options", "DENY");
   }
 
   static String requestId(RoutingContext ctx) {

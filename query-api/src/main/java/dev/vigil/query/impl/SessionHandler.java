@@ -55,7 +55,7 @@ final class SessionHandler {
       Future<SessionEvents.Page> events = backend.events().scope(session).compose(scope -> scope == null
           ? Future.succeededFuture(new SessionEvents.Page(List.of(), false))
           : backend.events().read(scope, null, null, backend.limits().sessionEvents(), false));
-      Future<List<JsonObject>> alerts = backend.sessions().alerts(sessionId, backend.limits().sessionAlerts());
+      Future<List<JsonObject>> alerts = backend.sessions().alerts(sessionId, backend.limits().sessionAlerts(), access);
       return Future.all(events, alerts).map(x -> new Loaded(session, alerts.result(), events.result()));
     });
   }

@@ -32,6 +32,7 @@ final class SessionSearchHandler {
   void search(RoutingContext ctx) {
     SessionSearchQuery query = SessionSearchQuery.parse(Requests.params(ctx), backend.limits().pageSizeMax());
     Access access = Requests.access(ctx);
+    access.checkIdentityFilter(query.identity());
     Future<SessionFullText.Matches> matches = query.q() == null ? Future.succeededFuture(null)
         : fullText.matchingSessionIds(query, access);
     matches.compose(m -> {

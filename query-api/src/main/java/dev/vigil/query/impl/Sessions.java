@@ -9,6 +9,7 @@ import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.SortOptions;
 import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.mapping.FieldType;
+import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
 import org.opensearch.client.opensearch.core.SearchRequest;
 
 /** Reads one session document (with the caller's access checked) and the alerts of a session. */
@@ -47,14 +48,24 @@ final class Sessions {
     });
   }
 
-  /** The alerts stamped with {@code sessionId}, oldest first, at most {@code max}. */
-  Future<List<JsonObject>> alerts(String sessionId, int max) {
+  /**
+   * The alerts stamped with {@code sessionId}, oldest first, at most {@code max}; for a caller outside the analyst
+   * group only those of its own identity (the session was checked already: this keeps a stray alert of another
+   * identity out even if one were stamped with this session's id).
+   */
+  Future<List<JsonObject>> alerts(String sessionId, int max, Access access) {
+    BoolQuery.Builder bool = new BoolQuery.Builder()
+        .filter(f -> f.term(t -> t.field("sessionId").value(FieldValue.of(sessionId))));
+    if (access.ownerFilter() != null) {
+      bool.filter(access.ownerFilter());
+    }
+    BoolQuery query = bool.build();
     SearchRequest request = new SearchRequest.Builder()
         .index(alertsIndex)
         .ignoreUnavailable(true)
         .allowNoIndices(true)
         .size(max)
-        .query(q -> q.bool(b -> b.filter(f -> f.term(t -> t.field("sessionId").value(FieldValue.of(sessionId))))))
+        .query(q -> q.bool(query))
         .sort(sort("timeMillis", SortOrder.Asc, FieldType.Long), sort("alertId", SortOrder.Asc, FieldType.Keyword))
         .build();
     return store.search(request).map(r -> Documents.list(r, false));

@@ -47,7 +47,7 @@ final class TailStream {
 
   void start(JsonObject session) {
     response.putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
+        .putHeader("Cache-Control", "no-store") // recorded data: never kept by a cache
         .putHeader("X-Accel-Buffering", "no")
         .setChunked(true);
     response.closeHandler(v -> end(null));

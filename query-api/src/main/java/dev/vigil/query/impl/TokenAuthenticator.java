@@ -32,6 +32,7 @@ public final class TokenAuthenticator {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenAuthenticator.class);
   static final Set<String> ALLOWED_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512");
+  static final String RESERVED_PREFIX = "system:";
   private static final long JWKS_RELOAD_MIN_INTERVAL_MS = 30_000;
   private static final int CLOCK_SKEW_SECONDS = 30;
 
@@ -123,7 +124,31 @@ public final class TokenAuthenticator {
     if (name == null) {
       throw ApiException.unauthorized("Token has no " + usernameClaim + " claim");
     }
-    return new Caller(subject, usernamePrefix + name, groups(claims, groupsClaim));
+    if ("email".equals(usernameClaim) && claims.containsKey("email_verified")
+        && !Boolean.TRUE.equals(claims.getValue("email_verified"))) {
+      // the gateway refuses such a token, so no event of this caller is recorded under that address: neither may
+      // it read the events of whoever verified it
+      throw ApiException.unauthorized("Token email is not verified (email_verified)");
+    }
+    return new Caller(subject, username(usernamePrefix + name), groups(claims, groupsClaim));
+  }
+
+  /**
+   * The mapped username, refused as the gateway refuses it: a {@code system:} name is one of Kubernetes' own
+   * identities (the gateway records unauthenticated calls as {@code system:anonymous}: a token naming itself so must
+   * not read them), a padded or control-character name is never one the gateway recorded.
+   */
+  static String username(String mapped) {
+    if (mapped.strip().length() != mapped.length()) {
+      throw ApiException.unauthorized("Token username is empty or whitespace-padded");
+    }
+    if (mapped.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length())) {
+      throw ApiException.unauthorized("Token username is reserved (system:*)");
+    }
+    if (mapped.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw ApiException.unauthorized("Token username contains control characters");
+    }
+    return mapped;
   }
 
   /** The groups at {@code claimPath} (dotted path into nested objects): an array of strings or one string. */

@@ -12,14 +12,27 @@ class PageTokenTest {
 
   @Test
   void shouldRoundTripSortValues() {
-    String token = PageToken.encode("sessions:lastEventTime:desc", List.of(FieldValue.of(1746439200000L),
-        FieldValue.of("agent-1#e1"), FieldValue.of(2.5), FieldValue.of(true)));
+    String token = PageToken.encode("sessions:alertCount:desc", List.of(FieldValue.of(3L), FieldValue.of(1746439200000L),
+        FieldValue.of("agent-1#e1")));
     assertThat(token).matches("[A-Za-z0-9_-]+");
-    List<FieldValue> v = PageToken.decode(token, "sessions:lastEventTime:desc", 4);
-    assertThat(v.get(0).longValue()).isEqualTo(1746439200000L);
-    assertThat(v.get(1).stringValue()).isEqualTo("agent-1#e1");
-    assertThat(v.get(2).doubleValue()).isEqualTo(2.5);
-    assertThat(v.get(3).booleanValue()).isTrue();
+    List<FieldValue> v = PageToken.decode(token, "sessions:alertCount:desc", 3);
+    assertThat(v.get(0).longValue()).isEqualTo(3L);
+    assertThat(v.get(1).longValue()).isEqualTo(1746439200000L);
+    assertThat(v.get(2).stringValue()).isEqualTo("agent-1#e1");
+  }
+
+  @Test
+  void shouldRefuseForgedSortValuesOfTheWrongType() {
+    String key = "sessions:lastEventTime:desc";
+    for (List<FieldValue> forged : List.of(
+        List.of(FieldValue.of("agent-2"), FieldValue.of("x")),          // a string where the time is
+        List.of(FieldValue.of(2.5), FieldValue.of("x")),                // a fraction
+        List.of(FieldValue.of(true), FieldValue.of("x")),
+        List.of(FieldValue.of(1L), FieldValue.of(7L)),                  // a number where the id is
+        List.of(FieldValue.of(1L), FieldValue.of("x".repeat(2100))))) {
+      assertThatThrownBy(() -> PageToken.decode(PageToken.encode(key, forged), key, 2)).as(forged.toString())
+          .isInstanceOf(ApiException.class).hasMessageContaining("searchAfter");
+    }
   }
 
   @Test

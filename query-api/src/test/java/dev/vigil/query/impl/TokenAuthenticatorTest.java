@@ -63,4 +63,13 @@ class TokenAuthenticatorTest {
     assertThat(TokenAuthenticator.groups(claims, "single")).containsExactly("one");
     assertThat(TokenAuthenticator.groups(claims, "missing.path")).isEmpty();
   }
+
+  @Test
+  void shouldRefuseUsernamesTheGatewayNeverRecordsAsACaller() {
+    assertThat(TokenAuthenticator.username("oidc:agent-1")).isEqualTo("oidc:agent-1");
+    for (String name : new String[] {"system:anonymous", "SYSTEM:masters", " agent-1", "agent-1\t", "agent\u00071"}) {
+      assertThatThrownBy(() -> TokenAuthenticator.username(name)).as(name)
+          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(401));
+    }
+  }
 }
