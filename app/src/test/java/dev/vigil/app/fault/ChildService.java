@@ -42,7 +42,7 @@ final class ChildService implements AutoCloseable {
       StringBuilder props = new StringBuilder();
       new TreeMap<>(settings).forEach((k, v) -> props.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
       Files.writeString(config, props, StandardCharsets.UTF_8);
-      Path log = dir.resolve(name + ".log");
+      Path log = logDir(dir).resolve(name + "-" + System.currentTimeMillis() + ".log");
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
           "-cp", System.getProperty("java.class.path"), "dev.vigil.app.Vigil", command, "--config", config.toString()));
@@ -55,6 +55,14 @@ final class ChildService implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start vigil " + command, e);
     }
+  }
+
+  /** Child logs outlive the test's temporary directory: {@code target/fault-logs} when run by Maven. */
+  private static Path logDir(Path fallback) throws IOException {
+    Path target = Path.of("target");
+    Path dir = Files.isDirectory(target) ? target.resolve("fault-logs") : fallback;
+    Files.createDirectories(dir);
+    return dir;
   }
 
   private void awaitRunning(Duration timeout) {

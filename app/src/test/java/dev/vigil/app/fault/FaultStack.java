@@ -161,6 +161,9 @@ final class FaultStack implements AutoCloseable {
     m.put("vigil.indexer.retention.mode", "off");
     m.put("vigil.indexer.poll-timeout", "200ms");
     m.put("vigil.indexer.management.port", "-1");
+    // a SIGKILLed member holds its partitions until its session times out: the broker's minimum, not 45 s
+    m.put("vigil.indexer.kafka.consumer.session.timeout.ms", "6000");
+    m.put("vigil.indexer.kafka.consumer.heartbeat.interval.ms", "1000");
     return m;
   }
 
@@ -179,6 +182,8 @@ final class FaultStack implements AutoCloseable {
     m.put("vigil.streams.close-timeout", "5s");
     m.put("vigil.streams.detect.first-namespace-access.learning-period", "0");
     m.put("vigil.streams.management.port", "-1");
+    m.put("vigil.streams.kafka.session.timeout.ms", "6000");
+    m.put("vigil.streams.kafka.heartbeat.interval.ms", "1000");
     return m;
   }
 
