@@ -123,19 +123,19 @@ class BrokerOutageIT {
   }
 
   /**
-   * Starts the load; after {@code 100 * scale} calls stops the broker for {@code outage}, restarts it, and returns once
-   * {@code 100 * scale} more calls were answered (the caller then stops the load).
+   * Starts the load; after {@code 60 * scale} calls stops the broker for {@code outage}, restarts it, and returns once
+   * {@code 60 * scale} more calls were answered (the caller then stops the load).
    */
   private static Load runWithBrokerOutage(FaultStack stack, Duration outage) {
-    Load load = new Load(stack, Load.callers("agent", 4), 4, 10).start();
+    Load load = new Load(stack, Load.callers("agent", 4, 2), 4, 10).start();
     try {
-      load.awaitDone(FaultScale.calls(100), Duration.ofMinutes(5));
+      load.awaitDone(FaultScale.calls(60), Duration.ofMinutes(5));
       int before = load.done();
       stack.stopKafka();
       Poll.sleep(outage.toMillis());
       int during = load.done() - before;
       stack.restartKafka();
-      load.awaitMore(FaultScale.calls(100), Duration.ofMinutes(5));
+      load.awaitMore(FaultScale.calls(60), Duration.ofMinutes(5));
       LOG.info("broker down for {} ms: {} calls answered before, {} during", outage.toMillis(), before, during);
       return load;
     } catch (RuntimeException | AssertionError e) {

@@ -49,17 +49,18 @@ class IndexerKillIT {
         indexer = ChildService.start("indexer", settings, dir, "indexer-1");
         OpenSearchDocs docs = new OpenSearchDocs(os.httpUrl());
         String events = stack.eventsIndexPrefix() + "-*";
-        Load load = new Load(stack, Load.callers("agent", 4), 4, 20).start();
+        Load load = new Load(stack, Load.callers("agent", 4, 2), 4, 20).start();
         try {
-          load.awaitDone(FaultScale.calls(150), Duration.ofMinutes(5));
+          load.awaitDone(FaultScale.calls(60), Duration.ofMinutes(5));
           Poll.until("the first indexer writing", Duration.ofSeconds(30), () -> docs.count(events) > 0);
           long indexedBeforeKill = docs.count(events);
+          int callsAtKill = load.done();
           indexer.kill();
           Poll.sleep(2000);
           indexer = ChildService.start("indexer", settings, dir, "indexer-2");
-          load.awaitMore(FaultScale.calls(150), Duration.ofMinutes(5));
+          load.awaitMore(FaultScale.calls(60), Duration.ofMinutes(5));
           LOG.info("indexer killed with {} documents indexed, after {} calls; load stopped after {}", indexedBeforeKill,
-              load.done(), load.done());
+              callsAtKill, load.done());
         } finally {
           load.finish();
         }

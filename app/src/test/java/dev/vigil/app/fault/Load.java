@@ -114,10 +114,22 @@ final class Load {
     return query != null && query.startsWith(LABEL_PREFIX) ? query.substring(LABEL_PREFIX.length()) : null;
   }
 
-  static List<String> callers(String prefix, int n) {
+  /**
+   * {@code n} caller names {@code <prefix>-<i>} whose session keys spread evenly over {@code partitions} partitions
+   * (the records are keyed by session key: Kafka's default partitioner, murmur2 of the key).
+   */
+  static List<String> callers(String prefix, int n, int partitions) {
     List<String> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      out.add(prefix + "-" + i);
+    int[] perPartition = new int[partitions];
+    int max = (n + partitions - 1) / partitions;
+    for (int i = 0; out.size() < n; i++) {
+      String name = prefix + "-" + i;
+      int p = org.apache.kafka.common.utils.Utils.toPositive(
+          org.apache.kafka.common.utils.Utils.murmur2(name.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+      if (perPartition[p] < max) {
+        perPartition[p]++;
+        out.add(name);
+      }
     }
     return out;
   }

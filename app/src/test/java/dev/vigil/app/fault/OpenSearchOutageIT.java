@@ -35,7 +35,7 @@ class OpenSearchOutageIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpenSearchOutageIT.class);
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  static final Duration OUTAGE = Duration.ofSeconds(8);
+  static final Duration OUTAGE = Duration.ofSeconds(6);
 
   @Test
   void shouldDrainTheBacklogAfterAnOutageLosingNothing(EmbeddedOpenSearch os, @TempDir Path dir) throws Exception {
@@ -51,12 +51,12 @@ class OpenSearchOutageIT {
       String events = stack.eventsIndexPrefix() + "-*";
       try (ChildService indexer = ChildService.start("indexer", settings, dir, "indexer")) {
         Poll.until("/readyz 200 before the outage", Duration.ofSeconds(30), () -> status(base + "/readyz") == 200);
-        Load load = new Load(stack, Load.callers("agent", 4), 4, 20).start();
+        Load load = new Load(stack, Load.callers("agent", 4, 2), 4, 20).start();
         List<Integer> readyDuring = new ArrayList<>();
         long stalledFrom;
         long stalledTo;
         try {
-          load.awaitDone(FaultScale.calls(100), Duration.ofMinutes(5));
+          load.awaitDone(FaultScale.calls(60), Duration.ofMinutes(5));
           Poll.until("the indexer writing", Duration.ofSeconds(30), () -> docs.count(events) > 0);
           relay.cut();
           Poll.sleep(1000); // a bulk request in flight when the relay was cut has failed by now
@@ -68,7 +68,7 @@ class OpenSearchOutageIT {
           }
           stalledTo = docs.count(events);
           relay.restore();
-          load.awaitMore(FaultScale.calls(100), Duration.ofMinutes(5));
+          load.awaitMore(FaultScale.calls(60), Duration.ofMinutes(5));
         } finally {
           load.finish();
         }

@@ -35,16 +35,16 @@ class StreamsKillIT {
       stack.startProxy(null, Map.of());
       Map<String, String> settings = stack.streamsSettings(dir.resolve("streams-state"), "4s");
       ChildService streams = ChildService.start("stream-processors", settings, dir, "streams-1");
-      Load load = new Load(stack, Load.callers("agent", CALLERS), NAMESPACES, 20).start();
+      Load load = new Load(stack, Load.callers("agent", CALLERS, 2), NAMESPACES, 20).start();
       try {
-        load.awaitDone(FaultScale.calls(150), Duration.ofMinutes(5));
+        load.awaitDone(FaultScale.calls(60), Duration.ofMinutes(5));
         Poll.until("a first session summary", Duration.ofSeconds(30),
             () -> !KafkaLog.readAll(stack.bootstrap(), Topics.SESSIONS).isEmpty());
         int before = load.done();
         streams.kill();
         Poll.sleep(2000);
         streams = ChildService.start("stream-processors", settings, dir, "streams-2");
-        load.awaitMore(FaultScale.calls(150), Duration.ofMinutes(5));
+        load.awaitMore(FaultScale.calls(60), Duration.ofMinutes(5));
         LOG.info("stream processors killed after {} calls, restarted after {}", before, load.done());
       } finally {
         load.finish();
@@ -61,7 +61,7 @@ class StreamsKillIT {
             closed.values().stream().mapToInt(List::size).sum(), alerts.size(),
             alerts.stream().map(Alert::getAlertId).distinct().count());
 
-        assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(Load.callers("agent", CALLERS));
+        assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(Load.callers("agent", CALLERS, 2));
         assertThat(latest.values()).as("every session closed")
             .allSatisfy(s -> assertThat(s.getStatus()).as(s.getSessionId()).hasToString("CLOSED"));
         SessionCheck.assertChainsVerify(byKey, closed, stack.signing.publicKey());
