@@ -49,7 +49,7 @@ class IndexerKillIT {
         indexer = ChildService.start("indexer", settings, dir, "indexer-1");
         OpenSearchDocs docs = new OpenSearchDocs(os.httpUrl());
         String events = stack.eventsIndexPrefix() + "-*";
-        Load load = new Load(stack, Load.callers("agent", 4, 2), 4, 20).start();
+        Load load = new Load(stack, Load.callers("agent", 4, 2), 4, 50).start();
         try {
           load.awaitDone(FaultScale.calls(60), Duration.ofMinutes(5));
           Poll.until("the first indexer writing", Duration.ofSeconds(30), () -> docs.count(events) > 0);

@@ -62,7 +62,8 @@ final class SessionCheck {
       Duration timeout) {
     java.util.concurrent.atomic.AtomicReference<Map<String, List<SessionSummary>>> last =
         new java.util.concurrent.atomic.AtomicReference<>();
-    return Poll.until("every session closed, counting every event", timeout, () -> {
+    long t0 = System.nanoTime();
+    Map<String, List<SessionSummary>> result = Poll.until("every session closed, counting every event", timeout, () -> {
       Map<String, List<SessionSummary>> closed = new LinkedHashMap<>();
       for (SessionSummary s : latestSummaries(bootstrap).values()) {
         if (s.getStatus() == SessionStatus.CLOSED) {
@@ -74,6 +75,9 @@ final class SessionCheck {
           .mapToLong(SessionSummary::getEventCount).sum() >= e.getValue().size());
       return all ? closed : null;
     }, () -> "(closed so far: " + counts(last.get()) + ")");
+    LOG.info("every session closed, counting every event, {} ms after the check started",
+        java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    return result;
   }
 
   /**
