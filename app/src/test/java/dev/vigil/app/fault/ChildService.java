@@ -49,6 +49,8 @@ final class ChildService implements AutoCloseable {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
       ChildService child = new ChildService(command, log, pb.start());
+      // a last resort should the test JVM itself be stopped mid-test: never leave a service JVM behind
+      Runtime.getRuntime().addShutdownHook(new Thread(child.process::destroyForcibly, "kill-" + name));
       LOG.info("started vigil {} as pid {} (log {})", command, child.process.pid(), log);
       child.awaitRunning(Duration.ofSeconds(120));
       return child;

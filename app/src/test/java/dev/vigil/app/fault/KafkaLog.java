@@ -16,17 +16,27 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import dev.vigil.schema.Alert;
+import dev.vigil.schema.SessionSummary;
 import dev.vigil.schema.Topics;
 import dev.vigil.schema.VigilEvent;
+import dev.vigil.schema.serde.AvroSerde;
 import dev.vigil.schema.serde.VigilSerdes;
 
 /** Reads a whole topic (every partition, beginning to end, read_committed): what Kafka holds, to reconcile against. */
 final class KafkaLog {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaLog.class);
+  /** One serde of each type (building one parses the schema history: not per record). */
+  static final AvroSerde<VigilEvent> EVENTS = VigilSerdes.events();
+  static final AvroSerde<SessionSummary> SESSIONS = VigilSerdes.sessions();
+  static final AvroSerde<Alert> ALERTS = VigilSerdes.alerts();
+
   private KafkaLog() {}
 
   /** Every record of {@code topic}, partition by partition, each in offset order. */
   static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
+    long t0 = System.nanoTime();
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -55,12 +65,13 @@ final class KafkaLog {
       }
       byPartition.values().forEach(out::addAll);
     }
+    LOG.debug("read {} records of {} in {} ms", out.size(), topic, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     return out;
   }
 
   /** The events topic decoded (every record must decode: only the poison test writes others, and reads raw). */
   static List<VigilEvent> events(String bootstrap) {
-    return readAll(bootstrap, Topics.EVENTS).stream().map(r -> VigilSerdes.events().decode(r.value())).toList();
+    return readAll(bootstrap, Topics.EVENTS).stream().map(r -> EVENTS.decode(r.value())).toList();
   }
 
   /** A header's value as UTF-8, or null. */

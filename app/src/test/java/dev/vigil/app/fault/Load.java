@@ -91,6 +91,7 @@ final class Load {
 
   /** Stops the callers, waits for their last calls (each is bounded) and returns label -> status. */
   Map<String, Integer> finish() {
+    long t0 = System.nanoTime();
     stopped = true;
     for (Thread t : threads) {
       try {
@@ -100,6 +101,8 @@ final class Load {
         throw new IllegalStateException("interrupted", e);
       }
     }
+    LOG.info("load stopped: {} calls answered; the callers' last calls took {} ms", done.get(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     return Map.copyOf(statuses);
   }
 

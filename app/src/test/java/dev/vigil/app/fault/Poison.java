@@ -17,7 +17,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.vigil.schema.Topics;
 import dev.vigil.schema.VigilEvent;
-import dev.vigil.schema.serde.VigilSerdes;
 
 /** Poison records written straight to the events topic, next to the proxy's, and where they landed. */
 final class Poison {
@@ -80,7 +79,7 @@ final class Poison {
 
   /** The events topic's records that are not poison, decoded. */
   List<VigilEvent> validEvents(List<ConsumerRecord<String, byte[]>> all) {
-    return valid(all).stream().map(r -> VigilSerdes.events().decode(r.value())).toList();
+    return valid(all).stream().map(r -> KafkaLog.EVENTS.decode(r.value())).toList();
   }
 
   List<ConsumerRecord<String, byte[]>> valid(List<ConsumerRecord<String, byte[]>> all) {

@@ -24,7 +24,6 @@ import dev.vigil.indexer.EventIndexer;
 import dev.vigil.indexer.IndexerConfig;
 import dev.vigil.schema.Topics;
 import dev.vigil.schema.VigilEvent;
-import dev.vigil.schema.serde.VigilSerdes;
 import dev.vigil.streams.StreamProcessors;
 import dev.vigil.streams.StreamsSettings;
 
@@ -92,7 +91,7 @@ class PoisonRecordsIT {
         all = KafkaLog.readAll(stack.bootstrap(), Topics.EVENTS);
         Set<String> indexable = all.stream().filter(r -> !poison.isPoison(r))
             .filter(r -> r.partition() != unknown.partition() || r.offset() < unknown.offset())
-            .map(r -> VigilSerdes.events().decode(r.value()).getEventId()).collect(Collectors.toCollection(HashSet::new));
+            .map(r -> KafkaLog.EVENTS.decode(r.value()).getEventId()).collect(Collectors.toCollection(HashSet::new));
         long held = all.stream().filter(r -> r.partition() == unknown.partition() && r.offset() > unknown.offset())
             .count();
         LOG.info("unknown schema at {}-{}@{}: {} later records of that partition held back, {} events indexable",

@@ -21,7 +21,6 @@ import dev.vigil.schema.SessionStatus;
 import dev.vigil.schema.SessionSummary;
 import dev.vigil.schema.Topics;
 import dev.vigil.schema.chain.SessionVerifier;
-import dev.vigil.schema.serde.VigilSerdes;
 
 /**
  * The stream processors' output checked against Kafka's events: every session key's events (partition order, each
@@ -39,7 +38,7 @@ final class SessionCheck {
     Map<String, List<byte[]>> out = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>();
     for (ConsumerRecord<String, byte[]> r : events) {
-      if (seen.add(VigilSerdes.events().decode(r.value()).getEventId())) {
+      if (seen.add(KafkaLog.EVENTS.decode(r.value()).getEventId())) {
         out.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
       }
     }
@@ -50,7 +49,7 @@ final class SessionCheck {
   static Map<String, SessionSummary> latestSummaries(String bootstrap) {
     Map<String, SessionSummary> latest = new LinkedHashMap<>();
     for (ConsumerRecord<String, byte[]> r : KafkaLog.readAll(bootstrap, Topics.SESSIONS)) {
-      SessionSummary s = VigilSerdes.sessions().decode(r.value());
+      SessionSummary s = KafkaLog.SESSIONS.decode(r.value());
       assertThat(r.key()).isEqualTo(s.getSessionId());
       latest.put(s.getSessionId(), s);
     }
@@ -112,7 +111,7 @@ final class SessionCheck {
 
   /** Every alert record on the alerts topic (read_committed), in topic order. */
   static List<Alert> alerts(String bootstrap) {
-    return KafkaLog.readAll(bootstrap, Topics.ALERTS).stream().map(r -> VigilSerdes.alerts().decode(r.value())).toList();
+    return KafkaLog.readAll(bootstrap, Topics.ALERTS).stream().map(r -> KafkaLog.ALERTS.decode(r.value())).toList();
   }
 
   private static String counts(Map<String, List<SessionSummary>> closed) {

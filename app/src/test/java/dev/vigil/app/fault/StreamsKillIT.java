@@ -35,21 +35,21 @@ class StreamsKillIT {
       stack.startProxy(null, Map.of());
       Map<String, String> settings = stack.streamsSettings(dir.resolve("streams-state"), "4s");
       ChildService streams = ChildService.start("stream-processors", settings, dir, "streams-1");
-      Load load = new Load(stack, Load.callers("agent", CALLERS, 2), NAMESPACES, 20).start();
       try {
-        load.awaitDone(FaultScale.calls(60), Duration.ofMinutes(5));
-        Poll.until("a first session summary", Duration.ofSeconds(30),
-            () -> !KafkaLog.readAll(stack.bootstrap(), Topics.SESSIONS).isEmpty());
-        int before = load.done();
-        streams.kill();
-        Poll.sleep(2000);
-        streams = ChildService.start("stream-processors", settings, dir, "streams-2");
-        load.awaitMore(FaultScale.calls(60), Duration.ofMinutes(5));
-        LOG.info("stream processors killed after {} calls, restarted after {}", before, load.done());
-      } finally {
-        load.finish();
-      }
-      try {
+        Load load = new Load(stack, Load.callers("agent", CALLERS, 2), NAMESPACES, 20).start();
+        try {
+          load.awaitDone(FaultScale.calls(60), Duration.ofMinutes(5));
+          Poll.until("a first session summary", Duration.ofSeconds(30),
+              () -> !KafkaLog.readAll(stack.bootstrap(), Topics.SESSIONS).isEmpty());
+          int before = load.done();
+          streams.kill();
+          Poll.sleep(2000);
+          streams = ChildService.start("stream-processors", settings, dir, "streams-2");
+          load.awaitMore(FaultScale.calls(60), Duration.ofMinutes(5));
+          LOG.info("stream processors killed after {} calls, restarted after {}", before, load.done());
+        } finally {
+          load.finish();
+        }
         List<ConsumerRecord<String, byte[]>> events = KafkaLog.readAll(stack.bootstrap(), Topics.EVENTS);
         Map<String, List<byte[]>> byKey = SessionCheck.eventValuesByKey(events);
         Map<String, List<SessionSummary>> closed = SessionCheck.awaitClosed(stack.bootstrap(), byKey,
