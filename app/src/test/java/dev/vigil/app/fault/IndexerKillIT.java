@@ -52,7 +52,8 @@ class IndexerKillIT {
         Load load = new Load(stack, Load.callers("agent", 4, 2), 4, 50).start();
         try {
           load.awaitDone(FaultScale.calls(60), Duration.ofMinutes(5));
-          Poll.until("the first indexer writing", Duration.ofSeconds(30), () -> docs.count(events) > 0);
+          Poll.until("the first indexer writing", Duration.ofSeconds(60),
+              () -> docs.count(events) >= FaultScale.calls(100)); // killed while it is busy, not while starting
           long indexedBeforeKill = docs.count(events);
           int callsAtKill = load.done();
           indexer.kill();

@@ -57,7 +57,7 @@ class OpenSearchOutageIT {
         long stalledTo;
         try {
           load.awaitDone(FaultScale.calls(60), Duration.ofMinutes(5));
-          Poll.until("the indexer writing", Duration.ofSeconds(30), () -> docs.count(events) > 0);
+          Poll.until("the indexer writing", Duration.ofSeconds(60), () -> docs.count(events) >= FaultScale.calls(50));
           relay.cut();
           Poll.sleep(1000); // a bulk request in flight when the relay was cut has failed by now
           stalledFrom = docs.count(events);
