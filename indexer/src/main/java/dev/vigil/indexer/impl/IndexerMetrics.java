@@ -27,8 +27,14 @@ final class IndexerMetrics implements AutoCloseable {
   private final MeterRegistry registry = VigilMetrics.registry();
   private final List<Meter> meters = new ArrayList<>();
   private final List<KafkaClientMetrics> clients = new ArrayList<>();
+  /**
+   * Held here because Micrometer holds a meter's state object only weakly: without this reference the supplier was
+   * collected at the first GC and every counter froze at its last scraped value.
+   */
+  private final Supplier<EventIndexer.Stats> stats;
 
   IndexerMetrics(String groupId, Supplier<EventIndexer.Stats> stats, Consumer<?, ?> consumer, Producer<?, ?> producer) {
+    this.stats = stats;
     Tags tags = Tags.of("group", groupId);
     counter("vigil.indexer.items.indexed", tags, stats, s -> s.indexed(), "Documents written (bulk items ok)");
     counter("vigil.indexer.items.superseded", tags, stats, s -> s.superseded(),

@@ -30,4 +30,23 @@ class IndexerMetricsTest {
         .contains("vigil_indexer_partitions_blocked{group=\"metrics-test\"} 1.0");
     assertThat(VigilMetrics.prometheus().scrape()).doesNotContain("group=\"metrics-test\"");
   }
+
+  @Test
+  void shouldKeepCountingAfterAGarbageCollectionWhenOnlyTheMetersHoldTheStatsSupplier() throws Exception {
+    VigilMetrics.prometheus();
+    java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong(1);
+    IndexerMetrics metrics = new IndexerMetrics("metrics-gc-test",
+        () -> new EventIndexer.Stats(0, 0, 0, 0, retries.get(), 0, "task", List.of()), null, null);
+    try {
+      assertThat(VigilMetrics.prometheus().scrape()).contains("vigil_indexer_retries_total{group=\"metrics-gc-test\"} 1.0");
+      for (int i = 0; i < 3; i++) {
+        System.gc(); // Micrometer holds a meter's state object weakly: a collected supplier froze the counters
+        Thread.sleep(50);
+      }
+      retries.set(5);
+      assertThat(VigilMetrics.prometheus().scrape()).contains("vigil_indexer_retries_total{group=\"metrics-gc-test\"} 5.0");
+    } finally {
+      metrics.close();
+    }
+  }
 }
