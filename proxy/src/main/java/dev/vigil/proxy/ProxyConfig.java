@@ -60,6 +60,10 @@ public final class ProxyConfig {
   public static final String EVENTS_TOPIC = "vigil.proxy.events.topic";
   public static final String KAFKA_PRODUCER_PREFIX = "vigil.proxy.kafka.producer";
   public static final String SERVER_IDLE_TIMEOUT = "vigil.proxy.server.idle-timeout";
+  public static final String SERVER_MAX_HEADER_BYTES = "vigil.proxy.server.max-header-bytes";
+  public static final String SERVER_MAX_INITIAL_LINE_BYTES = "vigil.proxy.server.max-initial-line-bytes";
+  public static final String SERVER_REQUEST_HEADER_TIMEOUT = "vigil.proxy.server.request-header-timeout";
+  public static final String SERVER_REQUEST_BODY_TIMEOUT = "vigil.proxy.server.request-body-timeout";
   public static final String STREAMS_MAX_FRAMES = "vigil.proxy.streams.max-frames";
   public static final String STREAMS_MAX_FRAME_BYTES = "vigil.proxy.streams.max-frame-bytes";
   public static final String STREAMS_LOG_COALESCE_DELAY = "vigil.proxy.streams.logs.coalesce-delay";
@@ -108,6 +112,10 @@ public final class ProxyConfig {
   private final String eventsTopic;
   private final Map<String, Object> kafkaProducer;
   private final Duration serverIdleTimeout;
+  private final int serverMaxHeaderBytes;
+  private final int serverMaxInitialLineBytes;
+  private final Duration serverRequestHeaderTimeout;
+  private final Duration serverRequestBodyTimeout;
   private final int streamsMaxFrames;
   private final int streamsMaxFrameBytes;
   private final Duration streamsLogCoalesceDelay;
@@ -171,6 +179,10 @@ public final class ProxyConfig {
     if (serverIdleTimeout.isNegative()) {
       throw new ConfigException("Setting " + SERVER_IDLE_TIMEOUT + " must not be negative");
     }
+    this.serverMaxHeaderBytes = s.getInt(SERVER_MAX_HEADER_BYTES, 64 * 1024, 1024, 16 * 1024 * 1024);
+    this.serverMaxInitialLineBytes = s.getInt(SERVER_MAX_INITIAL_LINE_BYTES, 16 * 1024, 256, 1024 * 1024);
+    this.serverRequestHeaderTimeout = notNegative(s, SERVER_REQUEST_HEADER_TIMEOUT, Duration.ofSeconds(10));
+    this.serverRequestBodyTimeout = notNegative(s, SERVER_REQUEST_BODY_TIMEOUT, Duration.ofSeconds(60));
     this.streamsMaxFrames = s.getInt(STREAMS_MAX_FRAMES, 10_000, 0, 100_000_000);
     this.streamsMaxFrameBytes = s.getInt(STREAMS_MAX_FRAME_BYTES, 16 * 1024, 0, 16 * 1024 * 1024);
     this.streamsLogCoalesceDelay = positive(s, STREAMS_LOG_COALESCE_DELAY, Duration.ofMillis(100));
@@ -215,6 +227,14 @@ public final class ProxyConfig {
     Duration d = s.getDuration(key, def);
     if (d.isZero() || d.isNegative()) {
       throw new ConfigException("Setting " + key + " must be a positive duration");
+    }
+    return d;
+  }
+
+  private static Duration notNegative(Settings s, String key, Duration def) {
+    Duration d = s.getDuration(key, def);
+    if (d.isNegative()) {
+      throw new ConfigException("Setting " + key + " must not be negative");
     }
     return d;
   }
@@ -270,6 +290,14 @@ public final class ProxyConfig {
   public Map<String, Object> kafkaProducer() { return kafkaProducer; }
   /** A caller connection with no call in progress is closed after this long; 0 disables. Never cuts streams. */
   public Duration serverIdleTimeout() { return serverIdleTimeout; }
+  /** The HTTP/1.1 header lines of a request (CRLF not counted), or an HTTP/2 header list, at most; more is 431. */
+  public int serverMaxHeaderBytes() { return serverMaxHeaderBytes; }
+  /** The HTTP/1.1 request line at most (CRLF not counted); longer is 414. */
+  public int serverMaxInitialLineBytes() { return serverMaxInitialLineBytes; }
+  /** From a request head's first byte to its last (HTTP/1.1): past it the caller gets a 408 and is disconnected; 0 disables. */
+  public Duration serverRequestHeaderTimeout() { return serverRequestHeaderTimeout; }
+  /** From a request head's end to its body's end: past it the call is refused with 408 (or cut); 0 disables. */
+  public Duration serverRequestBodyTimeout() { return serverRequestBodyTimeout; }
   /** Frames recorded per stream (watch, followed logs, exec/attach/port-forward); the rest are counted. */
   public int streamsMaxFrames() { return streamsMaxFrames; }
   /** Bytes kept per recorded frame; the rest is counted and flagged truncated. */
@@ -320,7 +348,10 @@ public final class ProxyConfig {
         + ", recordMaxBodyBytes=" + recordMaxBodyBytes + ", maxMaskedResponseBytes=" + maxMaskedResponseBytes
         + ", sessionsMaxTracked=" + sessionsMaxTracked
         + ", sessionsIdleTimeout=" + sessionsIdleTimeout + ", eventsTopic=" + eventsTopic
-        + ", serverIdleTimeout=" + serverIdleTimeout + ", streamsMaxFrames=" + streamsMaxFrames
+        + ", serverIdleTimeout=" + serverIdleTimeout + ", serverMaxHeaderBytes=" + serverMaxHeaderBytes
+        + ", serverMaxInitialLineBytes=" + serverMaxInitialLineBytes
+        + ", serverRequestHeaderTimeout=" + serverRequestHeaderTimeout
+        + ", serverRequestBodyTimeout=" + serverRequestBodyTimeout + ", streamsMaxFrames=" + streamsMaxFrames
         + ", streamsMaxFrameBytes=" + streamsMaxFrameBytes + ", streamsLogCoalesceDelay=" + streamsLogCoalesceDelay
         + ", streamsLogCoalesceBytes=" + streamsLogCoalesceBytes + ", recordingQueueMaxEvents=" + recordingQueueMaxEvents
         + ", recordingQueueMaxBytes=" + recordingQueueMaxBytes

@@ -83,9 +83,13 @@ public final class LlmFixture {
   public Received call(HttpClient http, HttpMethod method, String uri, MultiMap headers, String body,
       java.util.function.BiConsumer<io.vertx.core.http.HttpClientRequest, String> onChunk) throws Exception {
     List<String> chunks = new CopyOnWriteArrayList<>();
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri).setHeaders(headers);
+    // a Transfer-Encoding header alone would be sent together with the Content-Length the client adds (refused 400)
+    boolean chunked = headers != null && "chunked".equalsIgnoreCase(headers.get("Transfer-Encoding"));
+    MultiMap sent = headers == null ? null : MultiMap.caseInsensitiveMultiMap().addAll(headers).remove("Transfer-Encoding");
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri).setHeaders(sent);
     Future<Received> f = http.request(options)
-        .compose(req -> (body == null ? req.send() : req.send(body)).compose(resp -> collect(req, resp, chunks, onChunk)));
+        .compose(req -> (body == null ? req.send() : req.setChunked(chunked).send(body))
+            .compose(resp -> collect(req, resp, chunks, onChunk)));
     return GatewayFixture.await(f);
   }
 

@@ -190,20 +190,29 @@ final class GatewayInterceptor implements ProxyInterceptor {
         EventFactory.deny("request-validation", "request body could not be read"));
   }
 
-  /** Fails the prefetch when the caller sends nothing for the body idle timeout. */
+  /**
+   * Fails the prefetch when the caller sends nothing for the body idle timeout, or has not sent the body read ahead
+   * within the body timeout (a slow body: a byte now and then keeps it from ever being idle).
+   */
   private void watchBodyProgress(PrefetchingBody body, Future<Void> prefetched) {
     long idle = limits.bodyIdleMillis();
-    if (idle <= 0 || prefetched.isComplete()) {
+    long total = limits.bodyTimeoutMillis();
+    if (prefetched.isComplete()) {
       return;
     }
     long[] seen = {body.received()};
-    long timer = vertx.setPeriodic(idle, id -> {
+    long idleTimer = idle <= 0 ? -1 : vertx.setPeriodic(idle, id -> {
       if (body.received() == seen[0]) {
         body.abort(new BodyStalledException("no request body bytes received for " + idle + " ms"));
       }
       seen[0] = body.received();
     });
-    prefetched.onComplete(ar -> vertx.cancelTimer(timer));
+    long totalTimer = total <= 0 ? -1 : vertx.setTimer(total,
+        id -> body.abort(new BodyStalledException("the request body was not received within " + total + " ms")));
+    prefetched.onComplete(ar -> {
+      vertx.cancelTimer(idleTimer);
+      vertx.cancelTimer(totalTimer);
+    });
   }
 
   private Future<ProxyResponse> forward(ProxyContext ctx, Exchange ex, Body body) {

@@ -45,7 +45,10 @@ final class GatewaySecurity {
                 .onFailure(err -> credentials.close())));
   }
 
-  /** The TLS listener: HTTP/2 (ALPN {@code h2}) and HTTP/1.1, or HTTP/1.1 only with {@code http2.enabled=false}. */
+  /**
+   * The TLS listener: HTTP/2 (ALPN {@code h2}) and HTTP/1.1, or HTTP/1.1 only with {@code http2.enabled=false}; the
+   * request head limits ({@code server.max-header-bytes}, {@code server.max-initial-line-bytes}) apply to both.
+   */
   static HttpServerOptions listenOptions(ProxyConfig config) {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
@@ -55,11 +58,14 @@ final class GatewaySecurity {
             .setCertPath(config.tlsCertFile().toString())
             .setKeyPath(config.tlsKeyFile().toString()))
         .setCompressionSupported(false)
-        .setHttp2ClearTextEnabled(false);
+        .setHttp2ClearTextEnabled(false)
+        .setMaxHeaderSize(config.serverMaxHeaderBytes())
+        .setMaxInitialLineLength(config.serverMaxInitialLineBytes());
     if (config.http2()) {
       options.setUseAlpn(true)
           .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
-          .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS));
+          .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+              .setMaxHeaderListSize(config.serverMaxHeaderBytes()));
     } else {
       options.setUseAlpn(false);
     }

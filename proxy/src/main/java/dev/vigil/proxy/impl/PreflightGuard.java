@@ -3,6 +3,7 @@ package dev.vigil.proxy.impl;
 import java.util.List;
 import java.util.Map;
 
+import dev.vigil.schema.ResponseOutcome;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -14,6 +15,9 @@ import io.vertx.core.http.HttpVersion;
  * with a bare status, unrecorded, or mishandle them:
  * <ul>
  *   <li>HTTP/1.0 → 505 Status: the proxy buffers a response of unknown length without bound for such callers;</li>
+ *   <li>more than one {@code Host} header → 400 Status (RFC 9112 3.2);</li>
+ *   <li>a {@code Transfer-Encoding} together with a {@code Content-Length} → 400 Status (with {@code chunked} the
+ *       {@link StrictRequestDecoder} already refused it: Netty would have dropped the Content-Length);</li>
  *   <li>a {@code Transfer-Encoding} other than a single {@code chunked} (e.g. {@code gzip, chunked}) → 501 Status, as
  *       kube-apiserver (Go) answers, and the connection is closed; {@code Chunked} in another letter case is accepted
  *       like Go does, and normalised.</li>
@@ -38,7 +42,15 @@ final class PreflightGuard {
           "the Vigil gateway speaks HTTP/1.1 and HTTP/2 only"), "HTTP/1.0 refused");
       return false;
     }
+    if (req.headers().getAll(HttpHeaders.HOST).size() > 1) {
+      refuse(req, StatusErrors.badRequest("more than one Host header"), "duplicate Host header");
+      return false;
+    }
     List<String> te = req.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
+    if (!te.isEmpty() && req.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+      refuse(req, RequestHeadException.chunkedWithContentLength().status(), "Transfer-Encoding with Content-Length");
+      return false;
+    }
     if (te.isEmpty()) {
       return true;
     }
@@ -66,20 +78,32 @@ final class PreflightGuard {
         }
       }
       recorder.received(ex, HeaderPolicy.forRecording(req.headers()), null, EventFactory.deny("protocol", reason));
-      ex.shortCircuit = status;
-      Buffer body = status.toBuffer();
-      BodyCapture capture = new BodyCapture(body.length(), StatusErrors.CONTENT_TYPE);
-      capture.append(body);
-      HttpServerResponse response = req.response();
-      response.setStatusCode(status.code())
-          .putHeader(HttpHeaders.CONTENT_TYPE, StatusErrors.CONTENT_TYPE)
-          .putHeader(HttpHeaders.CONNECTION, "close")
-          .end(body)
-          .onComplete(done -> {
-            recorder.completed(ex, status.code(), Map.of("content-type", StatusErrors.CONTENT_TYPE), capture.toBody(),
-                response.bytesWritten());
-            ResponseRecorder.closeIfAsked(ex);
-          });
+      answer(recorder, ex, status);
     });
+  }
+
+  /**
+   * Answers a refused call with {@code status} as a Kubernetes Status, closing the connection after it, and records its
+   * ResponseCompleted once written (its RequestReceived was recorded by the caller).
+   */
+  static void answer(CallRecorder recorder, Exchange ex, StatusErrors.StatusError status) {
+    ex.closeConnection = true;
+    ex.shortCircuit = status;
+    if (ex.request.version() != HttpVersion.HTTP_2) {
+      ClosingConnections.mark(ex.request.connection());
+    }
+    Buffer body = status.toBuffer();
+    BodyCapture capture = new BodyCapture(body.length(), StatusErrors.CONTENT_TYPE);
+    capture.append(body);
+    HttpServerResponse response = ex.request.response();
+    response.setStatusCode(status.code())
+        .putHeader(HttpHeaders.CONTENT_TYPE, StatusErrors.CONTENT_TYPE)
+        .putHeader(HttpHeaders.CONNECTION, "close")
+        .end(body)
+        .onComplete(done -> {
+          recorder.completed(ex, status.code(), Map.of("content-type", StatusErrors.CONTENT_TYPE), capture.toBody(),
+              response.bytesWritten(), done.succeeded() ? ResponseOutcome.COMPLETED : ResponseOutcome.CLIENT_DISCONNECTED);
+          ResponseRecorder.closeIfAsked(ex);
+        });
   }
 }

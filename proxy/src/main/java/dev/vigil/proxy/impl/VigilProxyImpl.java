@@ -119,7 +119,17 @@ public final class VigilProxyImpl implements VigilProxy {
         .setWebSocketSubProtocols(List.of("*")) // the relay answers with exactly the subprotocol the upstream chose
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
         .setMaxWebSocketMessageSize(MAX_WEBSOCKET_MESSAGE);
-    HttpServer server = vertx.createHttpServer(options).connectionHandler(idle::connected).requestHandler((HttpServerRequest req) -> {
+    long headerTimeout = config.serverRequestHeaderTimeout().toMillis();
+    MalformedRequests malformed = new MalformedRequests(gateway, recorder, options.getMaxHeaderSize(),
+        options.getMaxInitialLineLength());
+    HttpServer server = vertx.createHttpServer(options).connectionHandler(conn -> {
+      if (StrictRequestDecoder.install(conn, options, headerTimeout)) {
+        idle.connected(conn);
+      }
+    }).invalidRequestHandler(malformed::handle).requestHandler((HttpServerRequest req) -> {
+      if (ClosingConnections.closing(req.connection())) {
+        return; // pipelined behind a refusal that closes the connection: not processed
+      }
       idle.started(req);
       if (health.handles(req.path())) {
         health.handle(req);

@@ -67,6 +67,36 @@ class ProxyConfigTest {
   }
 
   @Test
+  void shouldReadTheRequestHeadLimitsAndDeadlines() throws Exception {
+    ProxyConfig defaults = ProxyConfig.from(Settings.of(minimal()));
+    assertThat(defaults.serverMaxHeaderBytes()).isEqualTo(64 * 1024);
+    assertThat(defaults.serverMaxInitialLineBytes()).isEqualTo(16 * 1024);
+    assertThat(defaults.serverRequestHeaderTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(defaults.serverRequestBodyTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(GatewaySecurity.listenOptions(defaults).getMaxHeaderSize()).isEqualTo(64 * 1024);
+    assertThat(GatewaySecurity.listenOptions(defaults).getInitialSettings().getMaxHeaderListSize()).isEqualTo(64 * 1024);
+
+    Map<String, String> m = minimal();
+    m.put(ProxyConfig.SERVER_MAX_HEADER_BYTES, "8192");
+    m.put(ProxyConfig.SERVER_MAX_INITIAL_LINE_BYTES, "1024");
+    m.put(ProxyConfig.SERVER_REQUEST_HEADER_TIMEOUT, "0s");
+    m.put(ProxyConfig.SERVER_REQUEST_BODY_TIMEOUT, "5s");
+    ProxyConfig c = ProxyConfig.from(Settings.of(m));
+    assertThat(GatewaySecurity.listenOptions(c).getMaxHeaderSize()).isEqualTo(8192);
+    assertThat(GatewaySecurity.listenOptions(c).getMaxInitialLineLength()).isEqualTo(1024);
+    assertThat(c.serverRequestHeaderTimeout()).isZero();
+    assertThat(GatewayLimits.from(c).bodyTimeoutMillis()).isEqualTo(5000);
+
+    m.put(ProxyConfig.SERVER_MAX_HEADER_BYTES, "100");
+    assertThatThrownBy(() -> ProxyConfig.from(Settings.of(m))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ProxyConfig.SERVER_MAX_HEADER_BYTES);
+    m.put(ProxyConfig.SERVER_MAX_HEADER_BYTES, "8192");
+    m.put(ProxyConfig.SERVER_REQUEST_HEADER_TIMEOUT, "-1s");
+    assertThatThrownBy(() -> ProxyConfig.from(Settings.of(m))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(ProxyConfig.SERVER_REQUEST_HEADER_TIMEOUT);
+  }
+
+  @Test
   void shouldNameTheMissingKey() throws Exception {
     for (String key : new String[] {"vigil.proxy.tls.cert-file", "vigil.proxy.tls.key-file",
         "vigil.proxy.upstream.kubeconfig", "vigil.proxy.oidc.issuer"}) {
