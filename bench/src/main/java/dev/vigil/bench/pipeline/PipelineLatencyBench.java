@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.vigil.app.Demo;
+import dev.vigil.bench.report.Args;
 import dev.vigil.common.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -39,12 +40,12 @@ public final class PipelineLatencyBench {
   private PipelineLatencyBench() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> o = options(args);
+    Map<String, String> o = Args.parse(args);
     boolean quick = o.containsKey("quick");
     double rate = Double.parseDouble(o.getOrDefault("rate", quick ? "20" : "50"));
     int seconds = Integer.parseInt(o.getOrDefault("seconds", quick ? "10" : "30"));
     int warmup = Integer.parseInt(o.getOrDefault("warmup", quick ? "40" : "100"));
-    Path out = Path.of(required(o, "out"));
+    Path out = Path.of(Args.required(o, "out"));
     Path work = Files.createDirectories(Path.of(o.getOrDefault("work-dir",
         Files.createTempDirectory("vigil-pipeline-bench").toString())));
 
@@ -110,32 +111,6 @@ public final class PipelineLatencyBench {
       found.put("index", index.getKey());
     });
     return found;
-  }
-
-  static Map<String, String> options(String[] args) {
-    Map<String, String> o = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
-      }
-      String name = args[i].substring(2);
-      if (name.equals("quick")) {
-        o.put(name, "true");
-      } else if (i + 1 < args.length) {
-        o.put(name, args[++i]);
-      } else {
-        throw new IllegalArgumentException(args[i] + " needs a value");
-      }
-    }
-    return o;
-  }
-
-  private static String required(Map<String, String> o, String name) {
-    String v = o.get(name);
-    if (v == null) {
-      throw new IllegalArgumentException("--" + name + " is required");
-    }
-    return v;
   }
 
   static void progress(String format, Object... args) {
