@@ -55,7 +55,11 @@ final class PipelineReport {
     b.append(Markdown.target("searchable ≤ 2 s p99", vis.count() == 0 ? null : complete && p99 <= TARGET_P99_MILLIS,
         vis.count() == 0 ? "nothing was found"
             : String.format(Locale.ROOT, "p99 %.2f s%s%s", p99 / 1000, p99 > TARGET_P99_MILLIS
-                ? String.format(Locale.ROOT, ", %.2f s over", (p99 - TARGET_P99_MILLIS) / 1000) : "",
+                ? String.format(Locale.ROOT, ", %.2f s over; the refresh interval puts up to %s in by design, and"
+                    + " the calls' own response-time p99 in the same run was %.2f s, a measure of how busy the"
+                    + " machine was", (p99 - TARGET_P99_MILLIS) / 1000,
+                    r.settings().getOrDefault("index.refresh_interval", "?").replaceAll(" \\(.*", ""),
+                    resp.at(99) / 1000) : "",
                 complete ? "" : "; " + r.notSearchable() + " calls never searchable, " + r.failed() + " failed")));
     return b.toString();
   }

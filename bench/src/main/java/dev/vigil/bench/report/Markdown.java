@@ -2,27 +2,35 @@ package dev.vigil.bench.report;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** The few Markdown pieces the fragments are made of: tables, numbers, durations, the standard target line. */
 public final class Markdown {
 
   private Markdown() {}
 
-  /** A GitHub-flavoured table; the first column is left-aligned, the others right-aligned. Cells have | escaped. */
+  private static final Pattern NUMBER = Pattern.compile("^[-+×]?[\\d.,]+(?: ?(?:s|ms|%|MiB))?$|^\\?$|^$");
+
+  /**
+   * A GitHub-flavoured table; a column whose cells are all numbers (with a unit, or "?") is right-aligned, the first
+   * column never. Cells have | escaped.
+   */
   public static String table(List<String> header, List<List<String>> rows) {
-    StringBuilder b = new StringBuilder();
-    row(b, header);
-    b.append('|');
-    for (int i = 0; i < header.size(); i++) {
-      b.append(i == 0 ? " --- |" : " ---: |");
-    }
-    b.append('\n');
     for (List<String> r : rows) {
       if (r.size() != header.size()) {
         throw new IllegalArgumentException("row has " + r.size() + " cells, header " + header.size() + ": " + r);
       }
-      row(b, r);
     }
+    StringBuilder b = new StringBuilder();
+    row(b, header);
+    b.append('|');
+    for (int i = 0; i < header.size(); i++) {
+      int column = i;
+      boolean numeric = i > 0 && rows.stream().allMatch(r -> NUMBER.matcher(r.get(column)).matches());
+      b.append(numeric ? " ---: |" : " --- |");
+    }
+    b.append('\n');
+    rows.forEach(r -> row(b, r));
     return b.toString();
   }
 

@@ -42,6 +42,8 @@ class PercentilesTest {
     String t = Markdown.table(List.of("query", "p50"), List.of(List.of("a|b", "1.0")));
 
     assertThat(t).isEqualTo("| query | p50 |\n| --- | ---: |\n| a\\|b | 1.0 |\n");
+    assertThat(Markdown.table(List.of("", "time", "what"), List.of(List.of("raw", "4.2 s", "500 per request"),
+        List.of("indexer", "×0.58", "?")))).contains("| --- | ---: | --- |");
     assertThatThrownBy(() -> Markdown.table(List.of("a", "b"), List.of(List.of("1"))))
         .isInstanceOf(IllegalArgumentException.class);
   }
