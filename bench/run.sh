@@ -134,7 +134,7 @@ if [[ "$QUICK" == 1 ]]; then
 else
   MODE="full"
   PROXY_ARGS=(); PROXY_LIMIT=600; PIPE_ARGS=(); PIPE_LIMIT=240
-  IDX=(50000 200); STR=(50000 200); LLM=(300); SEARCH=(20000 100); DEMO_ARGS=(--runs 3)
+  IDX=(50000 200); STR=(50000 200); LLM=(300); SEARCH=(10000 100); DEMO_ARGS=(--runs 3)
 fi
 
 # 1. Proxy overhead (dev.vigil.bench.proxy.ProxyOverheadBench, written alongside; skipped while it is not in the jar)
@@ -160,7 +160,7 @@ finish pipeline "Pipeline: response to searchable" "$rc" "$secs" "$PIPE_LIMIT"
 run_module indexer "Indexer throughput against raw bulk" 240 indexer dev.vigil.indexer.IndexerThroughputBench "${IDX[@]}"
 run_module streams "Kafka Streams throughput" 240 stream-processors dev.vigil.streams.StreamsThroughputBench "${STR[@]}"
 run_module llm "LLM call latency through the gateway" 120 app dev.vigil.app.LlmLatencyBench "${LLM[@]}"
-run_module search "Search latency (query API)" 180 query-api dev.vigil.query.SearchLatencyBench "${SEARCH[@]}"
+run_module search "Search latency (query API)" 240 query-api dev.vigil.query.SearchLatencyBench "${SEARCH[@]}"
 
 # 4. Demo: as many runs (up to 3) as the rest of the 15-minute budget allows, at least one
 LEFT=$(( BUDGET - $(elapsed) - 30 ))

@@ -35,7 +35,7 @@ public final class PipelineLatencyBench {
   static final String PATH = "/api/v1/namespaces/payments/pods";
   static final String INDEX_PATTERN = "vigil-events*";
   /** The client's connection pool (keep-alive): enough for the rate, without a TLS handshake per call. */
-  static final int CONNECTIONS = 8;
+  static final int CONNECTIONS = 16;
 
   private PipelineLatencyBench() {}
 
