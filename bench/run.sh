@@ -65,6 +65,9 @@ fi
 # --- build once ------------------------------------------------------------------------------------------------------
 MVN=(mvn -B -q -DskipTests)
 [[ "${VIGIL_BENCH_ONLINE:-0}" == 1 ]] || MVN+=(-o)
+# what is measured: the commit and any tracked change at build time
+COMMIT="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
+DIRTY="$(git status --porcelain --untracked-files=no -- . ':!docs/BENCHMARKS.md' 2>/dev/null | wc -l)"
 say "building: ${MVN[*]} package -pl bench -am"
 BUILD_START=$(date +%s)
 if ! "${MVN[@]}" package -pl bench -am >"$LOGS/build.log" 2>&1; then
@@ -173,8 +176,6 @@ finish demo "Demo: time to ready, peak RSS, stop" "$rc" "$secs" "$DEMO_LIMIT"
 
 # --- the document ----------------------------------------------------------------------------------------------------
 TOTAL=$(elapsed)
-COMMIT="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
-DIRTY="$(git status --porcelain --untracked-files=no -- . ':!docs/BENCHMARKS.md' 2>/dev/null | wc -l)"
 {
   echo "# Benchmarks"
   echo
@@ -186,7 +187,7 @@ DIRTY="$(git status --porcelain --untracked-files=no -- . ':!docs/BENCHMARKS.md'
   echo "| | |"
   echo "| --- | --- |"
   echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
-  echo "| git commit | \`$COMMIT\`$( [[ "$DIRTY" -eq 0 ]] || echo " plus $DIRTY modified tracked file(s)") |"
+  echo "| git commit | \`$COMMIT\`$( [[ "$DIRTY" -eq 0 ]] || echo " plus $DIRTY modified tracked file(s) at build time") |"
   echo "| command | \`$COMMAND\` |"
   echo "| mode | $MODE |"
   echo "| total wall time | $(( TOTAL / 60 )) min $(( TOTAL % 60 )) s (build ${BUILD_SECONDS} s) |"

@@ -26,6 +26,9 @@ public final class DemoLifecycleBench {
 
   public static void main(String[] args) throws Exception {
     long start = System.nanoTime();
+    // Stopped by run.sh's timeout (SIGTERM), a demo still running would outlive this JVM: take it down too.
+    Runtime.getRuntime().addShutdownHook(new Thread(
+        () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly), "demo-bench-cleanup"));
     Map<String, String> o = Args.parse(args);
     Path vigil = Path.of(o.getOrDefault("vigil", "./vigil")).toAbsolutePath();
     Path out = Path.of(o.getOrDefault("out", "demo.md"));
