@@ -54,8 +54,10 @@ final class OpenLoopCalls {
       }
       RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
           .setIdleTimeout(10_000).putHeader("Authorization", authorization).putHeader("Accept", "application/json");
-      Future<Answer> call = client.request(request).compose(req -> req.send())
-          .compose(resp -> resp.body().map(body -> new Answer(resp, body)));
+      // the body is read in send()'s own continuation: chained outside it, from this thread, a response that has
+      // already ended by then loses its body and the call never completes
+      Future<Answer> call = client.request(request)
+          .compose(req -> req.send().compose(resp -> resp.body().map(body -> new Answer(resp, body))));
       calls.add(call.toCompletionStage().toCompletableFuture().whenComplete((a, e) -> answered(intended, a, e)));
     }
     try {
