@@ -66,6 +66,7 @@ final class Topology implements AutoCloseable {
     String gatewayToken = "bench-gw-" + HexFormat.of().formatHex(random);
     BenchUpstream.writeSecret(dir.resolve(GATEWAY_TOKEN_FILE), gatewayToken);
 
+    Files.deleteIfExists(dir.resolve(BenchUpstream.READY_FILE)); // a reused work directory holds a stale one
     progress.accept("starting kube-sim, OIDC issuer and Kafka (own JVM)");
     ChildProcess upstream = child("upstream", ChildProcess.java(UPSTREAM_JVM, BenchUpstream.class.getName(),
         List.of(dir.toAbsolutePath().toString())));
@@ -98,7 +99,8 @@ final class Topology implements AutoCloseable {
     Path kubeconfig = dir.resolve("upstream.kubeconfig");
     BenchUpstream.writeSecret(kubeconfig, Kubeconfig.render("https://127.0.0.1:" + simPort, pki.caCertPem(),
         gatewayToken));
-    for (boolean strict : new boolean[] {false, true}) {
+    List<ChildProcess> vigils = new ArrayList<>();
+    for (boolean strict : new boolean[] {false, true}) { // started together, awaited below
       String mode = strict ? "strict" : "best-effort";
       progress.accept("starting Vigil proxy, recording " + mode + " (own JVM)");
       Path policy = dir.resolve("policy-" + mode + ".yaml");
@@ -110,10 +112,12 @@ final class Topology implements AutoCloseable {
           StandardCharsets.UTF_8);
       List<String> jvm = new ArrayList<>(PROXY_JVM);
       jvm.addAll(vigilJvmExtra.stream().map(o -> o.replace("{mode}", mode)).toList());
-      ChildProcess v = child("vigil-" + mode, ChildProcess.java(jvm, "dev.vigil.app.Vigil",
-          List.of("proxy", "--config", props.toAbsolutePath().toString())));
-      v.awaitReady("vigil proxy running on port", null, Duration.ofSeconds(120));
+      vigils.add(child("vigil-" + mode, ChildProcess.java(jvm, "dev.vigil.app.Vigil",
+          List.of("proxy", "--config", props.toAbsolutePath().toString()))));
       targets.add(new Target("vigil-" + mode, "Vigil, recording " + mode, port, caller));
+    }
+    for (ChildProcess v : vigils) {
+      v.awaitReady("vigil proxy running on port", null, Duration.ofSeconds(120));
     }
   }
 
