@@ -17,13 +17,17 @@ final class BenchArgs {
   boolean jfr;
   List<Double> rates = List.of(250.0, 500.0, 1000.0);
   int rounds = 2;
-  Duration initialWarmup = Duration.ofSeconds(5);
+  static final int WARMUP_CONCURRENCY = 8;
+
+  Duration initialWarmup = Duration.ofSeconds(6);
+  Duration initialWarmupCap = Duration.ofSeconds(30);
+  long warmupRequests = 3000;
   Duration warmup = Duration.ofSeconds(3);
   Duration measure = Duration.ofSeconds(7);
-  Duration drain = Duration.ofSeconds(10);
+  Duration drain = Duration.ofSeconds(5);
   int concurrency = 64;
   int poolSize = 128;
-  int watchPoolSize = 1024;
+  int watchPoolSize = 512;
   Duration saturationWarmup = Duration.ofSeconds(3);
   Duration saturationMeasure = Duration.ofSeconds(10);
 
@@ -37,14 +41,16 @@ final class BenchArgs {
     boolean quick = rest.remove("--quick");
     if (quick) {
       a.quick = true;
-      a.rates = List.of(500.0);
+      a.rates = List.of(250.0);
       a.rounds = 1;
-      a.initialWarmup = Duration.ZERO;
-      a.warmup = Duration.ofSeconds(3);
+      a.initialWarmup = Duration.ofSeconds(2);
+      a.initialWarmupCap = Duration.ofSeconds(8);
+      a.warmupRequests = 1000;
+      a.warmup = Duration.ofSeconds(2);
       a.measure = Duration.ofSeconds(3);
-      a.drain = Duration.ofSeconds(5);
+      a.drain = Duration.ofSeconds(3);
       a.saturationWarmup = Duration.ofSeconds(1);
-      a.saturationMeasure = Duration.ofSeconds(3);
+      a.saturationMeasure = Duration.ofSeconds(2);
     }
     for (int i = 0; i < rest.size(); i++) {
       String k = rest.get(i);

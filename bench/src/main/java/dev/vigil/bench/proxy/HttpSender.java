@@ -25,22 +25,34 @@ final class HttpSender implements Sender, AutoCloseable {
 
   static final long REQUEST_IDLE_TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(10);
 
-  private final HttpClientAgent client;
-  private final HttpClientAgent watchClient;
+  static final int LANES = 2;
+
   private final String authorization;
   private final Buffer createBody;
-  private final Context[] contexts;
+  private final Lane[] lanes = new Lane[LANES];
   private final AtomicLong next = new AtomicLong();
+  private final AtomicLong connections = new AtomicLong();
 
+  /**
+   * One event-loop context with its own two pools, used only from that context. A pool shared between contexts was
+   * seen to lose response data and ends (requests hanging, watches never seeing their first event) when a
+   * response was handed to another context than its connection's.
+   */
+  private record Lane(Context context, HttpClientAgent client, HttpClientAgent watchClient) {}
+
+  /** {@code poolSize} and {@code watchPoolSize} are totals, split over {@link #LANES} lanes. */
   HttpSender(Vertx vertx, String caPem, String host, int port, String bearerToken, int poolSize, int watchPoolSize) {
-    this.client = client(vertx, caPem, host, port, poolSize);
-    this.watchClient = client(vertx, caPem, host, port, watchPoolSize);
+    for (int i = 0; i < LANES; i++) {
+      lanes[i] = new Lane(vertx.getOrCreateContext(),
+          client(vertx, caPem, host, port, Math.max(1, poolSize / LANES), connections),
+          client(vertx, caPem, host, port, Math.max(1, watchPoolSize / LANES), connections));
+    }
     this.authorization = "Bearer " + bearerToken;
     this.createBody = Buffer.buffer(RequestMix.createBody());
-    this.contexts = new Context[] {vertx.getOrCreateContext(), vertx.getOrCreateContext()};
   }
 
-  private static HttpClientAgent client(Vertx vertx, String caPem, String host, int port, int poolSize) {
+  private static HttpClientAgent client(Vertx vertx, String caPem, String host, int port, int poolSize,
+      AtomicLong connections) {
     HttpClientOptions options = new HttpClientOptions()
         .setSsl(true)
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caPem)))
@@ -50,23 +62,23 @@ final class HttpSender implements Sender, AutoCloseable {
         .setPipelining(false);
     return vertx.httpClientBuilder().with(options)
         .with(new PoolOptions().setHttp1MaxSize(poolSize).setMaxWaitQueueSize(-1))
+        .withConnectHandler(c -> connections.incrementAndGet())
         .build();
   }
 
   /**
-   * Sends on the sender's own event-loop context: requests started from a foreign thread (the scheduler) with their
-   * continuations racing the connection's event loop were seen to lose a response end and hang. Two contexts, used
-   * in turn, spread the client's TLS work over two event loops.
+   * Sends on one of the lanes, in turn (spreading the client's TLS work over two event loops), always from the lane's
+   * own context: requests started from a foreign thread (the scheduler) were seen to lose a response end and hang.
    */
   @Override
   public Future<Integer> send(Op op) {
     Promise<Integer> reply = Promise.promise();
-    Context context = contexts[(int) (next.getAndIncrement() % contexts.length)];
-    context.runOnContext(v -> sendOnContext(op).onComplete(reply));
+    Lane lane = lanes[(int) (next.getAndIncrement() % lanes.length)];
+    lane.context().runOnContext(v -> sendOnContext(lane.client(), lane.watchClient(), op).onComplete(reply));
     return reply.future();
   }
 
-  private Future<Integer> sendOnContext(Op op) {
+  private Future<Integer> sendOnContext(HttpClientAgent client, HttpClientAgent watchClient, Op op) {
     RequestOptions ro = new RequestOptions()
         .setMethod(op == Op.CREATE ? HttpMethod.POST : HttpMethod.GET)
         .setURI(RequestMix.uri(op))
@@ -103,9 +115,16 @@ final class HttpSender implements Sender, AutoCloseable {
     return first.future();
   }
 
+  /** Connections opened so far (both pools): keep-alive working means this stays near the pool sizes. */
+  long connectionsOpened() {
+    return connections.get();
+  }
+
   @Override
   public void close() {
-    client.close();
-    watchClient.close();
+    for (Lane lane : lanes) {
+      lane.client().close();
+      lane.watchClient().close();
+    }
   }
 }

@@ -15,6 +15,8 @@ import io.vertx.core.Future;
  */
 final class OpenLoopRunner {
 
+  static final String NO_REPLY = "no reply by the end of the phase";
+
   private static final long START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final RequestMix mix;
@@ -119,7 +121,7 @@ final class OpenLoopRunner {
         TimeUnit.NANOSECONDS.timedWait(this, left);
       }
       closed = true;
-      result.recordErrors("no reply by the end of the phase", inFlight);
+      result.recordErrors(NO_REPLY, inFlight);
     }
   }
 }

@@ -77,19 +77,19 @@ public final class ProxyOverheadBench {
     List<Topology.Target> targets = topology.targets();
     Results results = new Results(args, mix, targets, topology.nginxNote());
     Map<String, HttpSender> senders = new LinkedHashMap<>();
-    for (Topology.Target t : targets) {
-      senders.put(t.key(), new HttpSender(vertx, topology.caPem(), "127.0.0.1", t.port(), t.token(), args.poolSize,
-          args.watchPoolSize));
-    }
+    java.util.function.Consumer<Topology.Target> fresh = t -> {
+      HttpSender old = senders.put(t.key(), new HttpSender(vertx, topology.caPem(), "127.0.0.1", t.port(), t.token(),
+          args.poolSize, args.watchPoolSize));
+      if (old != null) {
+        old.close(); // drops requests still queued from an overloaded phase: they must not load the next one
+      }
+    };
+    targets.forEach(fresh);
     try {
       OpenLoopRunner open = new OpenLoopRunner(mix);
-      double lowest = args.rates.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-      if (!args.initialWarmup.isZero()) {
-        for (Topology.Target t : targets) {
-          progress("JIT warm-up " + t.label());
-          open.run(t.key(), senders.get(t.key()), lowest, args.initialWarmup, java.time.Duration.ofMillis(1),
-              args.drain);
-        }
+      ClosedLoopRunner closed = new ClosedLoopRunner(vertx, mix);
+      for (Topology.Target t : targets) {
+        warmUp(closed, t, senders.get(t.key()), args);
       }
       for (int ri = 0; ri < args.rates.size(); ri++) {
         double rate = args.rates.get(ri);
@@ -97,6 +97,9 @@ public final class ProxyOverheadBench {
           for (Topology.Target t : rotate(targets, ri + round)) {
             PhaseResult p = open.run(t.key(), senders.get(t.key()), rate, args.warmup, args.measure, args.drain);
             results.addOpen(t, p);
+            if (p.errors().containsKey(OpenLoopRunner.NO_REPLY)) {
+              fresh.accept(t);
+            }
             results.order.add(t.key() + "@" + Overhead.rate(rate));
             progress(String.format("%-32s %5s req/s round %d: p50 %s p99 %s p99.9 %s ms, %d ok, %d errors",
                 t.label(), Overhead.rate(rate), round + 1, Overhead.fmt(p.millis(50)), Overhead.fmt(p.millis(99)),
@@ -104,11 +107,11 @@ public final class ProxyOverheadBench {
           }
         }
       }
-      ClosedLoopRunner closed = new ClosedLoopRunner(vertx, mix);
       for (Topology.Target t : rotate(targets, args.rates.size())) {
         PhaseResult p = closed.run(t.key(), senders.get(t.key()), args.concurrency, args.saturationWarmup,
             args.saturationMeasure, args.drain);
         results.addSaturation(t, p);
+        fresh.accept(t);
         results.order.add(t.key() + "@saturation");
         progress(String.format("%-32s saturation: %s req/s, %d errors", t.label(), Overhead.fmt(p.throughput()),
             p.errorCount()));
@@ -117,6 +120,32 @@ public final class ProxyOverheadBench {
     } finally {
       senders.values().forEach(HttpSender::close);
     }
+  }
+
+  /**
+   * Closed loop with few workers (a cold JVM, driver's or proxy's, then slows itself down instead of piling up an
+   * open-loop backlog it never recovers from), in slices, until {@link BenchArgs#warmupRequests} requests succeeded
+   * or {@link BenchArgs#initialWarmupCap} passed; at least {@link BenchArgs#initialWarmup}.
+   */
+  private static void warmUp(ClosedLoopRunner closed, Topology.Target t, Sender sender, BenchArgs args)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long ok = 0;
+    long errors = 0;
+    java.time.Duration slice = java.time.Duration.ofSeconds(2);
+    while (true) {
+      PhaseResult w = closed.run(t.key(), sender, BenchArgs.WARMUP_CONCURRENCY, java.time.Duration.ZERO, slice,
+          args.drain);
+      ok += w.successes();
+      errors += w.errorCount();
+      long elapsed = System.nanoTime() - start;
+      boolean minDone = elapsed >= args.initialWarmup.toNanos();
+      if ((minDone && ok >= args.warmupRequests) || elapsed >= args.initialWarmupCap.toNanos()) {
+        break;
+      }
+    }
+    progress(String.format("warm-up %-32s %d requests ok, %d errors in %d s (closed loop, %d workers)", t.label(),
+        ok, errors, (System.nanoTime() - start) / 1_000_000_000, BenchArgs.WARMUP_CONCURRENCY));
   }
 
   /** {@code list} rotated left by {@code by}. */

@@ -20,10 +20,11 @@ final class RequestMix {
   static final String WATCHED_NAME = "watched";
 
   /**
-   * The default weights (percent): small reads dominate, as in an agent's kubectl traffic; the 190 KiB list and the
-   * 100 KiB create are 5% each (at 1000 req/s, 50/s of each: heavier shares saturate kube-sim itself on 2 cores).
+   * The default weights (percent): small reads dominate, as in an agent's kubectl traffic; the 190 KiB list, the
+   * 100 KiB create and the watch are 5% each. At 1000 req/s that is 50/s of each: heavier shares saturate kube-sim
+   * itself on 2 shared cores, and each watch holds a connection for its 1 s (50 watch connections in use).
    */
-  static final Map<Op, Integer> DEFAULT_WEIGHTS = weights(75, 5, 5, 15);
+  static final Map<Op, Integer> DEFAULT_WEIGHTS = weights(85, 5, 5, 5);
 
   private final Map<Op, Integer> weights;
   private final Op[] pattern;

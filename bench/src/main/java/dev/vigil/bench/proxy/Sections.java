@@ -37,8 +37,10 @@ final class Sections {
         + "Per target and rate: " + a.warmup.toSeconds() + " s warm-up (sent, not recorded), then "
         + fmt(a.measure.toMillis() / 1000.0) + " s measured, " + a.rounds + " round(s) merged; requests without a "
         + "reply " + a.drain.toSeconds() + " s after the last was due count as errors. "
-        + (a.initialWarmup.isZero() ? "" : "Before the first phase every target gets " + a.initialWarmup.toSeconds()
-        + " s of load at the lowest rate (JIT warm-up, not recorded). ")
+        + "Before the first phase every target gets closed-loop load (" + BenchArgs.WARMUP_CONCURRENCY
+        + " workers) until " + a.warmupRequests + " requests succeeded (at least " + a.initialWarmup.toSeconds()
+        + " s, at most " + a.initialWarmupCap.toSeconds() + " s): JIT and connection warm-up, not recorded — a cold "
+        + "JVM under open-loop load piles up a backlog it does not recover from within a phase. "
         + "**Order**: for each rate, each round runs the targets in a rotated order (round k starts with target "
         + "k + rate index) so that drift of the shared machine does not always hit the same target.");
     md.line("- **Saturation**: " + a.concurrency + " workers each send the next request of the mix as soon as the "
