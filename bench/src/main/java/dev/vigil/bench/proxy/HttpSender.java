@@ -29,7 +29,7 @@ final class HttpSender implements Sender, AutoCloseable {
 
   private final String authorization;
   private final Buffer createBody;
-  private final Lane[] lanes = new Lane[LANES];
+  private final Lane[] lanes;
   private final AtomicLong next = new AtomicLong();
   private final AtomicLong connections = new AtomicLong();
 
@@ -42,10 +42,16 @@ final class HttpSender implements Sender, AutoCloseable {
 
   /** {@code poolSize} and {@code watchPoolSize} are totals, split over {@link #LANES} lanes. */
   HttpSender(Vertx vertx, String caPem, String host, int port, String bearerToken, int poolSize, int watchPoolSize) {
-    for (int i = 0; i < LANES; i++) {
+    this(vertx, caPem, host, port, bearerToken, poolSize, watchPoolSize, LANES);
+  }
+
+  HttpSender(Vertx vertx, String caPem, String host, int port, String bearerToken, int poolSize, int watchPoolSize,
+      int laneCount) {
+    this.lanes = new Lane[laneCount];
+    for (int i = 0; i < laneCount; i++) {
       lanes[i] = new Lane(vertx.getOrCreateContext(),
-          client(vertx, caPem, host, port, Math.max(1, poolSize / LANES), connections),
-          client(vertx, caPem, host, port, Math.max(1, watchPoolSize / LANES), connections));
+          client(vertx, caPem, host, port, Math.max(1, poolSize / laneCount), connections),
+          client(vertx, caPem, host, port, Math.max(1, watchPoolSize / laneCount), connections));
     }
     this.authorization = "Bearer " + bearerToken;
     this.createBody = Buffer.buffer(RequestMix.createBody());

@@ -50,7 +50,7 @@ class OpenLoopRunnerTest {
     HttpServer server = stallingServer(cert, seen, stallAt);
     // one connection: while the stalled reply is outstanding, every request due meanwhile waits for it (this must
     // hold on a busy shared machine too: 50 requests/s, a 500 ms stall)
-    try (HttpSender sender = new HttpSender(vertx, pki.caCertPem(), "127.0.0.1", server.actualPort(), "t", 1, 1)) {
+    try (HttpSender sender = new HttpSender(vertx, pki.caCertPem(), "127.0.0.1", server.actualPort(), "t", 1, 1, 1)) {
       for (int i = 0; i < 1500; i++) { // JIT warm-up: cold, one request takes several ms
         sender.send(Op.GET).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
