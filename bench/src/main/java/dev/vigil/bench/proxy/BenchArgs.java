@@ -26,7 +26,7 @@ final class BenchArgs {
   Duration measure = Duration.ofSeconds(7);
   Duration drain = Duration.ofSeconds(5);
   int concurrency = 64;
-  int poolSize = 128;
+  int poolSize = 48;
   int watchPoolSize = 512;
   Duration saturationWarmup = Duration.ofSeconds(3);
   Duration saturationMeasure = Duration.ofSeconds(10);

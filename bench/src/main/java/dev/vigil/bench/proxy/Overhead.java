@@ -12,6 +12,21 @@ final class Overhead {
 
   private Overhead() {}
 
+  /** Whether a phase can back a verdict: something succeeded and at most 1% of the expected requests failed. */
+  static boolean usable(PhaseResult p) {
+    return p.successes() > 0 && p.errorCount() * 100 <= Math.max(1, p.expected());
+  }
+
+  /** {@link #verdict} when every phase behind it is {@link #usable}, else "NO VERDICT" naming the errors. */
+  static String verdict(double value, double limit, boolean atMost, String unit, PhaseResult... behind) {
+    for (PhaseResult p : behind) {
+      if (!usable(p)) {
+        return "NO VERDICT (" + p.target() + ": " + p.successes() + " ok, " + p.errorCount() + " errors)";
+      }
+    }
+    return verdict(value, limit, atMost, unit);
+  }
+
   /** {@code proxy}'s percentile minus {@code base}'s, in milliseconds. */
   static double added(PhaseResult proxy, PhaseResult base, double percentile) {
     return proxy.millis(percentile) - base.millis(percentile);

@@ -75,9 +75,10 @@ final class Report {
       for (Topology.Target t : r.targets) {
         PhaseResult p = r.open(t.key(), rt);
         if (p != null) {
+          boolean any = p.successes() > 0;
           line("| " + rate(rt) + " | " + t.label() + " | " + p.successes() + " | " + p.errorCount() + " | "
-              + fmt(p.millis(50)) + " | " + fmt(p.millis(99)) + " | " + fmt(p.millis(99.9)) + " | "
-              + fmt(p.maxMillis()) + " |");
+              + (any ? fmt(p.millis(50)) + " | " + fmt(p.millis(99)) + " | " + fmt(p.millis(99.9)) + " | "
+              + fmt(p.maxMillis()) : "- | - | - | -") + " |");
         }
       }
     }
@@ -95,6 +96,10 @@ final class Report {
           PhaseResult p = r.open(proxy, rt);
           PhaseResult b = r.open(base, rt);
           if (p == null || b == null || proxy.equals(base) || (proxy.equals("nginx") && !base.equals("direct"))) {
+            continue;
+          }
+          if (p.successes() == 0 || b.successes() == 0) {
+            line("| " + rate(rt) + " | " + r.label(proxy) + " | " + r.label(base) + " | - | - | - | - | - | - |");
             continue;
           }
           StringBuilder row = new StringBuilder("| " + rate(rt) + " | " + r.label(proxy) + " | " + r.label(base));

@@ -109,16 +109,16 @@ final class Sections {
       double a50 = Overhead.added(p, direct, 50);
       double a99 = Overhead.added(p, direct, 99);
       md.line("| added p50 vs direct, " + r.label(v) + " | " + fmt(a50) + " ms | <= 1 ms | "
-          + Overhead.verdict(a50, 1, true, "ms") + " |");
+          + Overhead.verdict(a50, 1, true, "ms", p, direct) + " |");
       md.line("| added p99 vs direct, " + r.label(v) + " | " + fmt(a99) + " ms | <= 3 ms | "
-          + Overhead.verdict(a99, 3, true, "ms") + " |");
+          + Overhead.verdict(a99, 3, true, "ms", p, direct) + " |");
     }
     PhaseResult be = r.open(BE, top);
     PhaseResult strict = r.open(STRICT, top);
     if (be != null && strict != null) {
       double d = strict.millis(50) - be.millis(50);
       md.line("| strict p50 minus best-effort p50 | " + fmt(d) + " ms | <= 2 ms | "
-          + Overhead.verdict(d, 2, true, "ms") + " |");
+          + Overhead.verdict(d, 2, true, "ms", be, strict) + " |");
     }
     PhaseResult nginx = r.saturation.get("nginx");
     for (String v : new String[] {BE, STRICT}) {
@@ -132,11 +132,12 @@ final class Sections {
       }
       double ratio = Overhead.ratio(p.throughput(), nginx.throughput());
       md.line("| saturation, " + r.label(v) + " / nginx | " + Overhead.percentText(ratio) + " | >= 70% | "
-          + Overhead.verdict(ratio, 0.70, false, "%") + " |");
+          + Overhead.verdict(ratio, 0.70, false, "%", p, nginx) + " |");
     }
     md.line("");
     if (!r.errorLines().isEmpty()) {
-      md.line("Verdicts are computed from successful requests only; this run had errors (see Errors).");
+      md.line("Verdicts are computed from successful requests only; a phase with more than 1% errors gets NO VERDICT. "
+          + "This run had errors (see Errors).");
       md.line("");
     }
   }

@@ -48,6 +48,20 @@ class OverheadTest {
   }
 
   @Test
+  void shouldGiveNoVerdictOnAPhaseThatMostlyFailed() {
+    PhaseResult empty = new PhaseResult("vigil", 1000);
+    empty.setExpected(100);
+    empty.recordErrors("no reply by the end of the phase", 100);
+    PhaseResult direct = phase("direct", 1, 2, 3);
+    direct.setExpected(3);
+
+    // 0 - 2 ms would "pass" a <= 1 ms target if the failed phase were taken at face value
+    assertThat(Overhead.verdict(Overhead.added(empty, direct, 50), 1, true, "ms", empty, direct))
+        .isEqualTo("NO VERDICT (vigil: 0 ok, 100 errors)");
+    assertThat(Overhead.verdict(0.5, 1, true, "ms", direct, direct)).isEqualTo("PASS");
+  }
+
+  @Test
   void shouldMergeRoundsAndCountErrorsApart() {
     PhaseResult a = phase("t", 1, 2, 3);
     a.setExpected(4);
