@@ -20,11 +20,11 @@ final class BenchArgs {
   static final int WARMUP_CONCURRENCY = 8;
 
   Duration initialWarmup = Duration.ofSeconds(6);
-  Duration initialWarmupCap = Duration.ofSeconds(30);
+  Duration initialWarmupCap = Duration.ofSeconds(20);
   long warmupRequests = 3000;
   Duration warmup = Duration.ofSeconds(3);
-  Duration measure = Duration.ofSeconds(7);
-  Duration drain = Duration.ofSeconds(5);
+  Duration measure = Duration.ofSeconds(6);
+  Duration drain = Duration.ofSeconds(3);
   int concurrency = 64;
   int poolSize = 48;
   int watchPoolSize = 512;
