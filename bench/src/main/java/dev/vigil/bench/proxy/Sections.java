@@ -10,6 +10,9 @@ import java.util.stream.Collectors;
 /** The descriptive sections of the fragment and the check against the targets. */
 final class Sections {
 
+  /** An open-loop p50 this high means a queue grew through the phase: the target is past its capacity. */
+  static final double OVER_CAPACITY_MILLIS = 1000;
+
   private Sections() {}
 
   static void topology(Report md, Results r) {
@@ -117,8 +120,10 @@ final class Sections {
     PhaseResult strict = r.open(STRICT, top);
     if (be != null && strict != null) {
       double d = strict.millis(50) - be.millis(50);
+      boolean overCapacity = Math.max(strict.millis(50), be.millis(50)) >= OVER_CAPACITY_MILLIS;
       md.line("| strict p50 minus best-effort p50 | " + fmt(d) + " ms | <= 2 ms | "
-          + Overhead.verdict(d, 2, true, "ms", be, strict) + " |");
+          + (overCapacity ? "NO VERDICT (a Vigil is over capacity at this rate)"
+          : Overhead.verdict(d, 2, true, "ms", be, strict)) + " |");
     }
     PhaseResult nginx = r.saturation.get("nginx");
     for (String v : new String[] {BE, STRICT}) {
@@ -134,6 +139,10 @@ final class Sections {
       md.line("| saturation, " + r.label(v) + " / nginx | " + Overhead.percentText(ratio) + " | >= 70% | "
           + Overhead.verdict(ratio, 0.70, false, "%", p, nginx) + " |");
     }
+    md.line("");
+    md.line("A proxy whose open-loop p50 reaches " + fmt(OVER_CAPACITY_MILLIS) + " ms is past its capacity at that "
+        + "rate (a queue grew through the phase): its added latency then measures queueing, a lower bound of the "
+        + "shortfall, and the saturation row says how far the capacity is from the rate.");
     md.line("");
     if (!r.errorLines().isEmpty()) {
       md.line("Verdicts are computed from successful requests only; a phase with more than 1% errors gets NO VERDICT. "
