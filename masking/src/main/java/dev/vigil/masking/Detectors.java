@@ -118,14 +118,30 @@ public final class Detectors {
                 all.add(new Match(GCP_SERVICE_ACCOUNT, m.start(1), m.end(1), normalisePem(m.group(1)), 0));
             }
         }
-        simple(all, AWS_KEY_ID.matcher(text), AWS_ACCESS_KEY, 2);
-        Matcher aws = AWS_SECRET.matcher(text);
-        while (aws.find()) {
-            all.add(new Match(AWS_SECRET_KEY, aws.start(1), aws.end(1), aws.group(1), 2));
+        // Each detector runs only when the text holds a literal every one of its matches must contain: most strings
+        // hold none, and a regex pass per detector over every string of every body was the gateway's hottest path.
+        // The case-insensitive detectors are ASCII-only ((?i) without UNICODE_CASE), so an ASCII-lowercased copy
+        // holds their literals whenever they could match.
+        String lower = asciiLower(text);
+        boolean assignment = text.indexOf(':') >= 0 || text.indexOf('=') >= 0;
+        if (text.contains("AKIA") || text.contains("ASIA")) {
+            simple(all, AWS_KEY_ID.matcher(text), AWS_ACCESS_KEY, 2);
         }
-        simple(all, GITHUB.matcher(text), GITHUB_TOKEN, 2);
-        simple(all, GITLAB.matcher(text), GITLAB_TOKEN, 2);
-        simple(all, SLACK.matcher(text), SLACK_TOKEN, 2);
+        if (assignment && lower.contains("secret") && lower.contains("aws")) {
+            Matcher aws = AWS_SECRET.matcher(text);
+            while (aws.find()) {
+                all.add(new Match(AWS_SECRET_KEY, aws.start(1), aws.end(1), aws.group(1), 2));
+            }
+        }
+        if (text.contains("gh") || text.contains("github_pat_")) {
+            simple(all, GITHUB.matcher(text), GITHUB_TOKEN, 2);
+        }
+        if (text.contains("glpat-")) {
+            simple(all, GITLAB.matcher(text), GITLAB_TOKEN, 2);
+        }
+        if (text.contains("xox")) {
+            simple(all, SLACK.matcher(text), SLACK_TOKEN, 2);
+        }
         if (text.contains("ey")) {
             Matcher m = JWT_CANDIDATE.matcher(text);
             while (m.find()) {
@@ -134,17 +150,22 @@ public final class Detectors {
                 }
             }
         }
-        Matcher b = BEARER.matcher(text);
-        while (b.find()) {
-            if (highEntropy(b.group(1))) {
-                all.add(new Match(BEARER_TOKEN, b.start(1), b.end(1), b.group(1), 4));
+        if (lower.contains("bearer")) {
+            Matcher b = BEARER.matcher(text);
+            while (b.find()) {
+                if (highEntropy(b.group(1))) {
+                    all.add(new Match(BEARER_TOKEN, b.start(1), b.end(1), b.group(1), 4));
+                }
             }
         }
-        Matcher g = GENERIC.matcher(text);
-        while (g.find()) {
-            String v = g.group(1);
-            if (isGenericSecretValue(v)) {
-                all.add(new Match(GENERIC_SECRET, g.start(1), g.end(1), v, 5));
+        if (assignment && (lower.contains("passw") || lower.contains("token") || lower.contains("secret")
+                || lower.contains("key"))) {
+            Matcher g = GENERIC.matcher(text);
+            while (g.find()) {
+                String v = g.group(1);
+                if (isGenericSecretValue(v)) {
+                    all.add(new Match(GENERIC_SECRET, g.start(1), g.end(1), v, 5));
+                }
             }
         }
         all.sort(Comparator.comparingInt(Match::start)
@@ -160,6 +181,24 @@ public final class Detectors {
             end = m.end();
         }
         return chosen;
+    }
+
+    /** {@code text} with A-Z lowered and every other character kept (same length; no allocation when none). */
+    static String asciiLower(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                char[] out = text.toCharArray();
+                for (int j = i; j < out.length; j++) {
+                    char d = out[j];
+                    if (d >= 'A' && d <= 'Z') {
+                        out[j] = (char) (d + ('a' - 'A'));
+                    }
+                }
+                return new String(out);
+            }
+        }
+        return text;
     }
 
     private static void simple(List<Match> all, Matcher m, String kind, int priority) {
@@ -229,7 +268,12 @@ public final class Detectors {
 
     /** True for JSON field names such as {@code password}, {@code DB_PASSWORD}, {@code apiKey}, {@code clientSecret}. */
     public static boolean isSecretFieldName(String name) {
-        return name != null && SECRET_FIELD.matcher(name.toLowerCase(Locale.ROOT)).matches();
+        if (name == null) {
+            return false;
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        return (lower.contains("passw") || lower.contains("secret") || lower.contains("token") || lower.contains("key"))
+                && SECRET_FIELD.matcher(lower).matches();
     }
 
     /** Shannon entropy in bits per character. */
