@@ -116,6 +116,9 @@ public final class KafkaRecordingSink implements RecordingSink {
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-proxy");
+    // Kafka 4's default linger (5 ms) is added to every strict call, which waits for its RequestReceived to be
+    // acknowledged before forwarding; under load, records still batch behind the in-flight requests.
+    config.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     config.putAll(passthrough);
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -275,7 +275,8 @@ class ProxyConfigTest {
         .containsEntry("linger.ms", "5")
         .containsEntry("key.serializer", "org.apache.kafka.common.serialization.StringSerializer")
         .containsEntry("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-    assertThat(KafkaRecordingSink.producerConfig(Map.of("bootstrap.servers", "k")).get("acks")).isEqualTo("all");
+    assertThat(KafkaRecordingSink.producerConfig(Map.of("bootstrap.servers", "k"))).containsEntry("acks", "all")
+        .containsEntry("linger.ms", "0");
     assertThatThrownBy(() -> KafkaRecordingSink.producerConfig(Map.of())).isInstanceOf(ConfigException.class)
         .hasMessageContaining("vigil.proxy.kafka.producer.bootstrap.servers");
   }
