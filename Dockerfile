@@ -21,13 +21,15 @@ COPY stream-processors/pom.xml stream-processors/
 COPY indexer/pom.xml indexer/
 COPY query-api/pom.xml query-api/
 COPY app/pom.xml app/
+COPY bench/pom.xml bench/
 # The modules depend on each other (SNAPSHOTs not yet built): resolve every third-party artifact and plugin, and
-# ignore the unresolvable sibling modules (--fail-never); the package step below builds them.
+# ignore the unresolvable sibling modules (--fail-never); the package step below builds them (the app and what it
+# depends on: the bench module is not part of the image).
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q dependency:go-offline -DexcludeGroupIds=dev.vigil --fail-never
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -q -DskipTests package \
+    mvn -B -q -DskipTests package -pl app -am \
  && mkdir -p /out/lib \
  && cp app/target/vigil-app-*.jar /out/vigil-app.jar \
  && cp app/target/lib/*.jar /out/lib/
