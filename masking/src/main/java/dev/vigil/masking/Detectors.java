@@ -120,9 +120,9 @@ public final class Detectors {
         }
         // Each detector runs only when the text holds a literal every one of its matches must contain: most strings
         // hold none, and a regex pass per detector over every string of every body was the gateway's hottest path.
-        // The case-insensitive detectors are ASCII-only ((?i) without UNICODE_CASE), so an ASCII-lowercased copy
-        // holds their literals whenever they could match.
-        String lower = asciiLower(text);
+        // The case-insensitive detectors are ASCII-only ((?i) without UNICODE_CASE): a lower-cased copy holds their
+        // literals whenever they could match (extra characters lowered to ASCII only let a detector run needlessly).
+        String lower = text.toLowerCase(Locale.ROOT);
         boolean assignment = text.indexOf(':') >= 0 || text.indexOf('=') >= 0;
         if (text.contains("AKIA") || text.contains("ASIA")) {
             simple(all, AWS_KEY_ID.matcher(text), AWS_ACCESS_KEY, 2);
@@ -181,24 +181,6 @@ public final class Detectors {
             end = m.end();
         }
         return chosen;
-    }
-
-    /** {@code text} with A-Z lowered and every other character kept (same length; no allocation when none). */
-    static String asciiLower(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= 'A' && c <= 'Z') {
-                char[] out = text.toCharArray();
-                for (int j = i; j < out.length; j++) {
-                    char d = out[j];
-                    if (d >= 'A' && d <= 'Z') {
-                        out[j] = (char) (d + ('a' - 'A'));
-                    }
-                }
-                return new String(out);
-            }
-        }
-        return text;
     }
 
     private static void simple(List<Match> all, Matcher m, String kind, int priority) {

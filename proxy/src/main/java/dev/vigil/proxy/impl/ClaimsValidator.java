@@ -3,6 +3,7 @@ package dev.vigil.proxy.impl;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.vigil.common.KubeNames;
 import dev.vigil.proxy.OidcIssuerConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,8 +20,6 @@ import io.vertx.core.json.JsonObject;
  * characters are refused too: they cannot travel in an {@code Impersonate-*} header.
  */
 final class ClaimsValidator {
-
-  static final String RESERVED_PREFIX = "system:";
 
   private final String issuer;
   private final String audience;
@@ -81,8 +80,7 @@ final class ClaimsValidator {
     if (!(value instanceof String) || ((String) value).isEmpty()) {
       throw new AuthenticationException("token has no " + usernameClaim + " claim");
     }
-    if ("email".equals(usernameClaim) && claims.containsKey("email_verified")
-        && !Boolean.TRUE.equals(claims.getValue("email_verified"))) {
+    if (KubeNames.unverifiedEmail(usernameClaim, claims.getMap())) {
       throw new AuthenticationException("token email is not verified (email_verified)");
     }
     return mapped(usernamePrefix + value, "username");
@@ -109,21 +107,16 @@ final class ClaimsValidator {
   }
 
   private static String mapped(String name, String what) throws AuthenticationException {
-    // Go's header reader trims SP/HTAB around values: " system:masters" would arrive upstream as system:masters.
-    // Names that are empty or padded are refused outright rather than trimmed, so the record and the cluster agree.
-    if (name.isEmpty() || name.strip().length() != name.length()) {
-      throw new AuthenticationException("token maps to an empty or whitespace-padded " + what);
+    // padded names are refused outright rather than trimmed, so the record and the cluster agree
+    KubeNames.Refusal refusal = KubeNames.refusal(name);
+    if (refusal == null) {
+      return name;
     }
-    if (name.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length())) {
-      throw new AuthenticationException("token maps to a reserved " + what + " (system:*)");
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        throw new AuthenticationException("token " + what + " contains control characters");
-      }
-    }
-    return name;
+    throw new AuthenticationException(switch (refusal) {
+      case EMPTY_OR_PADDED -> "token maps to an empty or whitespace-padded " + what;
+      case RESERVED -> "token maps to a reserved " + what + " (system:*)";
+      case CONTROL_CHARACTERS -> "token " + what + " contains control characters";
+    });
   }
 
   private boolean audienceMatches(Object aud) {

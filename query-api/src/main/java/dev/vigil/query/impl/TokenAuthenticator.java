@@ -20,6 +20,7 @@ import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vigil.common.KubeNames;
 import dev.vigil.query.QueryApiConfig;
 
 /**
@@ -32,7 +33,6 @@ public final class TokenAuthenticator {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenAuthenticator.class);
   static final Set<String> ALLOWED_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512");
-  static final String RESERVED_PREFIX = "system:";
   private static final long JWKS_RELOAD_MIN_INTERVAL_MS = 30_000;
   private static final int CLOCK_SKEW_SECONDS = 30;
 
@@ -124,8 +124,7 @@ public final class TokenAuthenticator {
     if (name == null) {
       throw ApiException.unauthorized("Token has no " + usernameClaim + " claim");
     }
-    if ("email".equals(usernameClaim) && claims.containsKey("email_verified")
-        && !Boolean.TRUE.equals(claims.getValue("email_verified"))) {
+    if (KubeNames.unverifiedEmail(usernameClaim, claims.getMap())) {
       // the gateway refuses such a token, so no event of this caller is recorded under that address: neither may
       // it read the events of whoever verified it
       throw ApiException.unauthorized("Token email is not verified (email_verified)");
@@ -139,16 +138,15 @@ public final class TokenAuthenticator {
    * not read them), a padded or control-character name is never one the gateway recorded.
    */
   static String username(String mapped) {
-    if (mapped.strip().length() != mapped.length()) {
-      throw ApiException.unauthorized("Token username is empty or whitespace-padded");
+    KubeNames.Refusal refusal = KubeNames.refusal(mapped);
+    if (refusal == null) {
+      return mapped;
     }
-    if (mapped.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length())) {
-      throw ApiException.unauthorized("Token username is reserved (system:*)");
-    }
-    if (mapped.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      throw ApiException.unauthorized("Token username contains control characters");
-    }
-    return mapped;
+    throw ApiException.unauthorized(switch (refusal) {
+      case EMPTY_OR_PADDED -> "Token username is empty or whitespace-padded";
+      case RESERVED -> "Token username is reserved (system:*)";
+      case CONTROL_CHARACTERS -> "Token username contains control characters";
+    });
   }
 
   /** The groups at {@code claimPath} (dotted path into nested objects): an array of strings or one string. */
